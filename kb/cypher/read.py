@@ -1,0 +1,1 @@
+"""Read statements of the API (root fields, relationship fields, traversals)."""

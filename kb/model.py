@@ -1,0 +1,250 @@
+"""The domain model: what the loaders extract and the store keeps.
+
+The labels and relationship types below are the allow-lists for every place where a label or a
+type is spliced into Cypher text; anything else that varies goes in as a parameter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class Label(StrEnum):
+    DOCUMENT = "Document"
+    PASSAGE = "Passage"
+    ACTOR = "Actor"
+    CONCEPT = "Concept"
+    PRECEDENT = "Precedent"
+    EVENT = "Event"
+    CLAIM = "Claim"
+    OUTLET = "Outlet"
+
+
+class RelType(StrEnum):
+    HAS_PASSAGE = "HAS_PASSAGE"
+    MENTIONED_IN = "MENTIONED_IN"
+    ASSERTS = "ASSERTS"
+    EVIDENCED_BY = "EVIDENCED_BY"
+    INVOKES = "INVOKES"
+    CITES_PRECEDENT = "CITES_PRECEDENT"
+    SUPPORTS = "SUPPORTS"
+    ATTACKS = "ATTACKS"
+    ABOUT = "ABOUT"
+    PARTICIPATED_IN = "PARTICIPATED_IN"
+    RELATED_TO = "RELATED_TO"
+    PUBLISHED_BY = "PUBLISHED_BY"
+    CITES_SOURCE = "CITES_SOURCE"
+    MEMBER_OF = "MEMBER_OF"
+    LEADS = "LEADS"
+
+
+class ActorType(StrEnum):
+    PERSON = "Person"
+    ORGANISATION = "Organisation"
+    STATE = "State"
+    GROUP = "Group"
+
+
+class Stance(StrEnum):
+    """Stance of a claim toward the lawfulness or justification of the action discussed."""
+
+    SUPPORTS = "supports"
+    ATTACKS = "attacks"
+    NEUTRAL = "neutral"
+
+
+class Treatment(StrEnum):
+    """How a claim uses a precedent."""
+
+    ANALOGIZES = "analogizes"
+    DISTINGUISHES = "distinguishes"
+    MENTIONS = "mentions"
+
+
+class DocFormat(StrEnum):
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+    WEB = "web"
+
+
+def slugify(text: str) -> str:
+    """A readable, stable slug: ASCII, lower case, hyphens. Ids of entities are built from it."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def content_id(prefix: str, *parts: object) -> str:
+    """An id from a content hash, for passages and claims: same content, same id."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
+    return f"{prefix}:{digest}"
+
+
+def entity_id(label: Label, name: str) -> str:
+    return f"{label.value.lower()}:{slugify(name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink found in the source (Markdown link or bare URL), with offsets of its text."""
+
+    text: str
+    url: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class DocumentMeta:
+    id: str
+    title: str | None
+    format: DocFormat
+    sha256: str
+    source: str
+    """Where the document was read from (file name); for provenance, never for format detection."""
+    publisher: str | None = None
+    author: str | None = None
+    published: date | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One sentence of a document. `text == raw[start:end]` of the original file text."""
+
+    id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ReadDocument:
+    """What a reader produces: the original text, the body it kept, metadata and links.
+
+    `body` holds the spans of `raw` that are article text (boilerplate removed); passages are
+    sentences inside those spans. All offsets index into `raw`, the decoded original file.
+    """
+
+    raw: str
+    meta: DocumentMeta
+    body: list[tuple[int, int]]
+    passages: list[Passage] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Actor:
+    id: str
+    name: str
+    type: ActorType
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Concept:
+    id: str
+    name: str
+    definition: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Precedent:
+    id: str
+    name: str
+    date: date | None = None
+    summary: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Event:
+    id: str
+    name: str
+    date: date | None = None
+    date_text: str | None = None
+    """The words the date was resolved from ("December 27", "last summer")."""
+
+
+@dataclass(slots=True)
+class Outlet:
+    id: str
+    name: str
+    domain: str | None = None
+
+
+@dataclass(slots=True)
+class Evidence:
+    """A W3C Web Annotation style text anchor: exact quote, a little context, and offsets."""
+
+    passage_id: str
+    quote: str
+    start: int
+    end: int
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(slots=True)
+class Claim:
+    """A locution: these words, said by this speaker, reported in this document."""
+
+    id: str
+    doc_id: str
+    text: str
+    speaker_id: str | None
+    stance: Stance
+    evidence: Evidence
+    modality: str = "asserted"
+    concept_ids: list[str] = field(default_factory=list)
+    precedent_ids: list[tuple[str, Treatment]] = field(default_factory=list)
+    about_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mention:
+    """An entity (actor, concept, precedent, event) mentioned at these offsets of a passage."""
+
+    entity_id: str
+    label: Label
+    passage_id: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Relation:
+    """An extracted edge between two nodes, with the passage it came from (provenance)."""
+
+    type: RelType
+    source_id: str
+    source_label: Label
+    target_id: str
+    target_label: Label
+    passage_id: str | None = None
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything one document contributes to the graph."""
+
+    document: DocumentMeta
+    passages: list[Passage]
+    actors: list[Actor] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
+    precedents: list[Precedent] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    outlets: list[Outlet] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
