@@ -248,3 +248,58 @@ class Extraction:
     outlets: list[Outlet] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+
+
+_L = Label
+EDGE_ENDPOINTS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
+    RelType.HAS_PASSAGE: ((_L.DOCUMENT, _L.PASSAGE),),
+    RelType.MENTIONED_IN: tuple(
+        (lbl, _L.PASSAGE)
+        for lbl in (_L.ACTOR, _L.CONCEPT, _L.PRECEDENT, _L.EVENT, _L.OUTLET)
+    ),
+    RelType.ASSERTS: ((_L.ACTOR, _L.CLAIM), (_L.OUTLET, _L.CLAIM)),
+    RelType.EVIDENCED_BY: ((_L.CLAIM, _L.PASSAGE),),
+    RelType.INVOKES: ((_L.CLAIM, _L.CONCEPT),),
+    RelType.CITES_PRECEDENT: ((_L.CLAIM, _L.PRECEDENT),),
+    RelType.SUPPORTS: ((_L.CLAIM, _L.CLAIM),),
+    RelType.ATTACKS: ((_L.CLAIM, _L.CLAIM),),
+    RelType.ABOUT: ((_L.CLAIM, _L.EVENT), (_L.CLAIM, _L.ACTOR)),
+    RelType.PARTICIPATED_IN: ((_L.ACTOR, _L.EVENT),),
+    RelType.RELATED_TO: (
+        (_L.CONCEPT, _L.CONCEPT), (_L.PRECEDENT, _L.PRECEDENT), (_L.PRECEDENT, _L.CONCEPT),
+    ),
+    RelType.PUBLISHED_BY: ((_L.DOCUMENT, _L.OUTLET),),
+    RelType.CITES_SOURCE: ((_L.DOCUMENT, _L.OUTLET),),
+    RelType.MEMBER_OF: ((_L.ACTOR, _L.ACTOR),),
+    RelType.LEADS: ((_L.ACTOR, _L.ACTOR),),
+}
+"""Which labels each relationship type connects: the allow-list for write statements."""
+
+ID_PREFIX_LABEL: dict[str, Label] = {lbl.value.lower(): lbl for lbl in Label}
+"""Every id starts with its label (`actor:...`, `passage:...`), so a label is known from an id."""
+
+
+def label_of(node_id: str) -> Label | None:
+    """The label an id belongs to, or None for an id that no node of the model can have."""
+    prefix, sep, rest = node_id.partition(":")
+    return ID_PREFIX_LABEL.get(prefix) if sep and rest else None
+
+
+FULLTEXT_FIELDS: dict[Label, tuple[str, ...]] = {
+    Label.DOCUMENT: ("title",),
+    Label.PASSAGE: ("text",),
+    Label.ACTOR: ("name", "aliases_text"),
+    Label.CONCEPT: ("name", "aliases_text", "definition"),
+    Label.PRECEDENT: ("name", "aliases_text", "summary"),
+    Label.EVENT: ("name",),
+    Label.CLAIM: ("text",),
+    Label.OUTLET: ("name",),
+}
+"""Properties the full-text index covers, per label."""
+
+DATE_FIELDS: dict[Label, tuple[str, ...]] = {
+    Label.DOCUMENT: ("published",),
+    Label.PRECEDENT: ("date",),
+    Label.EVENT: ("date",),
+}
+"""Properties stored as temporal dates (sent as ISO strings, converted inside the statement)."""

@@ -15,25 +15,50 @@ from dataclasses import dataclass
 
 from kb.store.base import Dialect
 
-_MODULES = ("kb.cypher.schema", "kb.cypher.write", "kb.cypher.read")
+_MODULES = ("kb.cypher.schema", "kb.cypher.write", "kb.cypher.traversal", "kb.cypher.read")
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
+    """A named statement with optional per-dialect overrides.
+
+    `slots` name the parts of the text that vary but cannot be parameters in Cypher (a label, a
+    literal hop count): each slot `%NAME%` may only take one of its allowed values. `for_dialect`
+    fills every slot with its first allowed value, which is what the offline linter checks.
+    """
+
     name: str
     text: str | None
     """Shared text; None when the statement exists only in one dialect."""
     neo4j: str | None = None
     falkordb: str | None = None
+    slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def for_dialect(self, dialect: Dialect) -> str | None:
         override = self.neo4j if dialect is Dialect.NEO4J else self.falkordb
-        return override if override is not None else self.text
+        text = override if override is not None else self.text
+        if text is None:
+            return None
+        return self._fill(text, {name: allowed[0] for name, allowed in self.slots})
 
-    def __call__(self, dialect: Dialect) -> str:
-        text = self.for_dialect(dialect)
+    def __call__(self, dialect: Dialect, **slots: str) -> str:
+        """The text for `dialect`, with slots filled from their allow-lists."""
+        override = self.neo4j if dialect is Dialect.NEO4J else self.falkordb
+        text = override if override is not None else self.text
         if text is None:
             raise LookupError(f"query {self.name!r} has no {dialect} form")
+        allowed = dict(self.slots)
+        if set(slots) != set(allowed):
+            raise ValueError(f"query {self.name!r} needs slots {sorted(allowed)}")
+        for name, value in slots.items():
+            if value not in allowed[name]:
+                raise ValueError(f"{value!r} is not an allowed {name} for {self.name!r}")
+        return self._fill(text, slots)
+
+    @staticmethod
+    def _fill(text: str, values: dict[str, str]) -> str:
+        for name, value in values.items():
+            text = text.replace(f"%{name}%", value)
         return text
 
 
@@ -41,11 +66,13 @@ _REGISTRY: dict[str, Query] = {}
 
 
 def query(name: str, text: str | None, *, neo4j: str | None = None,
-          falkordb: str | None = None) -> Query:
+          falkordb: str | None = None,
+          slots: dict[str, tuple[str, ...]] | None = None) -> Query:
     """Register a statement under a unique name and return it."""
     if name in _REGISTRY:
         raise ValueError(f"duplicate query name {name!r}")
-    q = Query(name, text, neo4j=neo4j, falkordb=falkordb)
+    q = Query(name, text, neo4j=neo4j, falkordb=falkordb,
+              slots=tuple((slots or {}).items()))
     _REGISTRY[name] = q
     return q
 

@@ -1,0 +1,98 @@
+"""Schema bootstrap and store-wide statements (stats, reset).
+
+FalkorDB creates uniqueness constraints with the GRAPH.CONSTRAINT command rather than Cypher and
+full-text indexes per label through a procedure, so its side of the bootstrap is split per label.
+"""
+
+from __future__ import annotations
+
+from kb.cypher import query
+from kb.model import FULLTEXT_FIELDS, Label
+
+LABELS = tuple(lbl.value for lbl in Label)
+
+unique_id = query(
+    "schema.unique_id",
+    None,
+    neo4j="CREATE CONSTRAINT %LABEL%_id_unique IF NOT EXISTS "
+    "FOR (n:%LABEL%) REQUIRE n.id IS UNIQUE",
+    slots={"LABEL": LABELS},
+)
+
+id_index = query(
+    "schema.id_index",
+    None,
+    falkordb="CREATE INDEX FOR (n:%LABEL%) ON (n.id)",
+    slots={"LABEL": LABELS},
+)
+
+doc_index = query(
+    "schema.doc_index",
+    "CREATE INDEX %NAME% IF NOT EXISTS FOR (n:%LABEL%) ON (n.doc)",
+    falkordb="CREATE INDEX FOR (n:%LABEL%) ON (n.doc)",
+    slots={"LABEL": ("Passage", "Claim"), "NAME": ("passage_doc", "claim_doc")},
+)
+
+edge_doc_index = query(
+    "schema.edge_doc_index",
+    "CREATE INDEX %NAME% IF NOT EXISTS FOR ()-[r:%TYPE%]-() ON (r.doc)",
+    falkordb="CREATE INDEX FOR ()-[r:%TYPE%]-() ON (r.doc)",
+    slots={
+        "TYPE": ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO"),
+        "NAME": ("participated_in_doc", "member_of_doc", "leads_doc", "related_to_doc"),
+    },
+)
+
+event_date_index = query(
+    "schema.event_date_index",
+    "CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)",
+    falkordb="CREATE INDEX FOR (n:Event) ON (n.date)",
+)
+
+_NEO4J_FULLTEXT_PROPS = sorted({f for fields in FULLTEXT_FIELDS.values() for f in fields})
+fulltext_index = query(
+    "schema.fulltext_index",
+    None,
+    neo4j="CREATE FULLTEXT INDEX kb_fulltext IF NOT EXISTS FOR (n:"
+    + "|".join(LABELS)
+    + ") ON EACH ["
+    + ", ".join(f"n.{p}" for p in _NEO4J_FULLTEXT_PROPS)
+    + "]",
+)
+
+fulltext_index_label = {
+    label: query(
+        f"schema.fulltext_index.{label.value}",
+        None,
+        falkordb=f"CALL db.idx.fulltext.createNodeIndex('{label.value}', "
+        + ", ".join(f"'{f}'" for f in fields)
+        + ")",
+    )
+    for label, fields in FULLTEXT_FIELDS.items()
+}
+
+stats_nodes = query(
+    "stats.nodes",
+    "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count ORDER BY label",
+)
+
+stats_rels = query(
+    "stats.rels",
+    "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type",
+)
+
+reset = query("schema.reset", "MATCH (n) DETACH DELETE n")
+
+ping = query("store.ping", "RETURN 1 AS ok")
+
+list_indexes = query(
+    "schema.list_indexes",
+    None,
+    falkordb="CALL db.indexes() YIELD label, properties, types RETURN label, properties, types",
+)
+
+list_constraints = query(
+    "schema.list_constraints",
+    None,
+    falkordb="CALL db.constraints() YIELD type, label RETURN type, label",
+)

@@ -1,0 +1,64 @@
+"""Statements behind the store's search and path methods, where the dialects differ most."""
+
+from __future__ import annotations
+
+from kb.cypher import query
+from kb.model import FULLTEXT_FIELDS, Label
+
+LABELS = tuple(lbl.value for lbl in Label)
+SEARCHABLE = tuple(lbl.value for lbl in FULLTEXT_FIELDS)
+
+fulltext_label = query(
+    "traversal.fulltext_label",
+    None,
+    neo4j="CALL db.index.fulltext.queryNodes('kb_fulltext', $q, {limit: $limit}) "
+    "YIELD node, score WHERE '%LABEL%' IN labels(node) "
+    "RETURN node.id AS id, '%LABEL%' AS label, score",
+    falkordb="CALL db.idx.fulltext.queryNodes('%LABEL%', $q) YIELD node, score "
+    "RETURN node.id AS id, '%LABEL%' AS label, score",
+    slots={"LABEL": SEARCHABLE},
+)
+"""Full-text hits of one label; the store unions the labels asked for."""
+
+fulltext_any = query(
+    "traversal.fulltext_any",
+    None,
+    neo4j="CALL db.index.fulltext.queryNodes('kb_fulltext', $q, {limit: $limit}) "
+    "YIELD node, score WHERE any(l IN labels(node) WHERE l IN $labels) "
+    "RETURN node.id AS id, labels(node)[0] AS label, score ORDER BY score DESC, id "
+    "LIMIT $limit",
+)
+
+path_ends = query(
+    "traversal.path_ends",
+    None,
+    falkordb="OPTIONAL MATCH (a:%SRC% {id: $s}) OPTIONAL MATCH (b:%DST% {id: $t}) "
+    "RETURN ID(a) AS a, ID(b) AS b",
+    slots={"SRC": LABELS, "DST": LABELS},
+)
+
+expand_internal = query(
+    "traversal.expand_internal",
+    None,
+    falkordb="UNWIND $ids AS i MATCH (n)-[r]-(m) WHERE ID(n) = i "
+    "RETURN ID(n) AS n, ID(m) AS m, type(r) AS type, "
+    "startNode(r).id AS sid, endNode(r).id AS tid",
+)
+"""One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only)."""
+
+internal_to_ids = query(
+    "traversal.internal_to_ids",
+    None,
+    falkordb="UNWIND $ids AS i MATCH (n) WHERE ID(n) = i RETURN i AS i, n.id AS id",
+)
+
+shortest_path = query(
+    "traversal.shortest_path",
+    None,
+    neo4j="MATCH (a:%SRC% {id: $s}) MATCH (b:%DST% {id: $t}) "
+    "MATCH p = shortestPath((a)-[*..%HOPS%]-(b)) "
+    "RETURN [n IN nodes(p) | n.id] AS nodes, "
+    "[r IN relationships(p) | {source: startNode(r).id, target: endNode(r).id, "
+    "type: type(r)}] AS rels LIMIT 1",
+    slots={"SRC": LABELS, "DST": LABELS, "HOPS": ("6", "1", "2", "3", "4", "5")},
+)

@@ -1,0 +1,83 @@
+"""Write statements: batched MERGE of nodes and edges, and removal of a document's contribution.
+
+Every statement takes a list of rows and UNWINDs it, so a document is written in a handful of
+statements whatever its size. Edges carry a `key` (a hash of their endpoints, type and
+provenance) so that MERGE makes reloading idempotent, and `doc`/`passage` for provenance.
+"""
+
+from __future__ import annotations
+
+from kb.cypher import Query, query
+from kb.model import DATE_FIELDS, EDGE_ENDPOINTS, Label, RelType
+
+
+def _merge_nodes_text(label: Label) -> str:
+    dates = "".join(
+        f" SET n.{f} = CASE WHEN row.{f} IS NULL THEN null ELSE date(row.{f}) END"
+        for f in DATE_FIELDS.get(label, ())
+    )
+    return f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n += row.props{dates}"
+
+
+merge_nodes: dict[Label, Query] = {
+    label: query(f"write.merge_nodes.{label.value}", _merge_nodes_text(label)) for label in Label
+}
+
+merge_edges: dict[tuple[RelType, Label, Label], Query] = {
+    (rel, src, dst): query(
+        f"write.merge_edges.{rel.value}.{src.value}.{dst.value}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
+        f"MERGE (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props",
+    )
+    for rel, pairs in EDGE_ENDPOINTS.items()
+    for src, dst in pairs
+}
+
+document_entities = query(
+    "write.document_entities",
+    "MATCH (p:Passage {doc: $doc})<-[:MENTIONED_IN]-(e) "
+    "RETURN DISTINCT labels(e)[0] AS label, e.id AS id "
+    "UNION "
+    "MATCH (:Document {id: $doc})-[:PUBLISHED_BY|CITES_SOURCE]->(e) "
+    "RETURN DISTINCT labels(e)[0] AS label, e.id AS id",
+)
+"""Entities the document touches: candidates for removal once its old version is gone."""
+
+delete_doc_edges = query(
+    "write.delete_doc_edges",
+    "MATCH ()-[r:%TYPE%]->() WHERE r.doc = $doc DELETE r",
+    slots={"TYPE": ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO")},
+)
+
+delete_doc_claims = query(
+    "write.delete_doc_claims", "MATCH (c:Claim {doc: $doc}) DETACH DELETE c"
+)
+
+delete_doc_passages = query(
+    "write.delete_doc_passages", "MATCH (p:Passage {doc: $doc}) DETACH DELETE p"
+)
+
+delete_doc_outlet_edges = query(
+    "write.delete_doc_outlet_edges",
+    "MATCH (:Document {id: $doc})-[r:PUBLISHED_BY|CITES_SOURCE]->() DELETE r",
+)
+
+delete_document = query(
+    "write.delete_document", "MATCH (d:Document {id: $doc}) DETACH DELETE d"
+)
+
+delete_orphans = query(
+    "write.delete_orphans",
+    "UNWIND $ids AS id MATCH (e:%LABEL% {id: id}) "
+    "WHERE NOT (e)-[:MENTIONED_IN]->() AND NOT ()-[:PUBLISHED_BY|CITES_SOURCE]->(e) "
+    "AND NOT (e)-[:ASSERTS]->() "
+    "AND coalesce(e.curated, false) = false "
+    "DETACH DELETE e",
+    slots={"LABEL": ("Actor", "Concept", "Precedent", "Event", "Outlet")},
+)
+"""Entities that no document supports any more (curated thesaurus entries always stay)."""
+
+document_sha = query(
+    "write.document_sha", "MATCH (d:Document {id: $doc}) RETURN d.sha256 AS sha256"
+)

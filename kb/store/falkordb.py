@@ -1,0 +1,257 @@
+"""The embedded FalkorDB backend (the default when no Neo4j URI is configured)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from kb.cypher import schema, traversal
+from kb.model import FULLTEXT_FIELDS, Label, label_of
+from kb.store.base import (
+    Dialect,
+    Params,
+    RoundTrips,
+    Row,
+    Statement,
+    StoreError,
+    StoreTimeout,
+    StoreUnavailable,
+)
+from kb.store.embedded import EmbeddedServer
+from kb.store.values import plain, to_param
+
+_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
+# RediSearch query syntax characters; escaped so that user text is only ever a term.
+_FT_SPECIAL = re.compile(r"([,.<>{}\[\]\"':;!@#$%^&*()\-+=~|/\\?])")
+
+
+class FalkorDBStore:
+    """Talks to FalkorDB over its native protocol through the `falkordb` client."""
+
+    dialect = Dialect.FALKORDB
+
+    def __init__(self, data_dir: Path, graph: str = "kb", timeout: float = 10.0) -> None:
+        self.server = EmbeddedServer(data_dir)
+        self.graph_name = graph
+        self.timeout = timeout
+        self.round_trips = RoundTrips()
+        self._db: FalkorDB | None = None
+        self._graph: Any = None
+
+    async def connect(self) -> None:
+        sock, password = await asyncio.to_thread(self.server.ensure_running)
+        self._db = FalkorDB(
+            unix_socket_path=str(sock),
+            password=password,
+            socket_timeout=self.timeout + 5,
+            socket_connect_timeout=5,
+        )
+        self._graph = self._db.select_graph(self.graph_name)
+
+    async def read(self, text: str, params: Params | None = None) -> list[Row]:
+        return await self._run(text, params, readonly=True)
+
+    async def write(self, text: str, params: Params | None = None) -> list[Row]:
+        return await self._run(text, params, readonly=False)
+
+    async def write_batch(self, statements: Sequence[Statement]) -> None:
+        """FalkorDB has no multi-statement transactions, but one query is atomic (it is undone
+        on error), so the batch becomes one query of unit subqueries with renamed parameters."""
+        if not statements:
+            return
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        for i, st in enumerate(statements):
+            prefix = f"s{i}_"
+            parts.append("CALL { " + _PARAM.sub(lambda m, p=prefix: f"${p}{m.group(1)}",
+                                                 st.text) + " }")
+            params.update({prefix + k: v for k, v in st.params.items()})
+        await self._run(" ".join(parts) + " RETURN 1 AS ok", params, readonly=False)
+
+    async def bootstrap(self) -> None:
+        existing = await self._existing_indexes()
+        for label in Label:
+            if (label.value, "id") not in existing:
+                await self._run(schema.id_index(self.dialect, LABEL=label.value), None, False)
+        for label, name in (("Passage", "passage_doc"), ("Claim", "claim_doc")):
+            if (label, "doc") not in existing:
+                await self._run(schema.doc_index(self.dialect, LABEL=label, NAME=name), None,
+                                False)
+        for rel, name in (("PARTICIPATED_IN", "participated_in_doc"),
+                          ("MEMBER_OF", "member_of_doc"), ("LEADS", "leads_doc"),
+                          ("RELATED_TO", "related_to_doc")):
+            if (rel, "doc") not in existing:
+                await self._run(schema.edge_doc_index(self.dialect, TYPE=rel, NAME=name),
+                                None, False)
+        if ("Event", "date") not in existing:
+            await self._run(schema.event_date_index(self.dialect), None, False)
+        for label, q in schema.fulltext_index_label.items():
+            if (label.value, "fulltext") not in existing:
+                await self._run(q(self.dialect), None, False)
+        await self._ensure_unique_constraints()
+
+    async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
+        terms = [t for t in (_FT_SPECIAL.sub(" ", text)).split() if t]
+        if not terms:
+            return []
+        q = " ".join(f"{t}*" if len(t) > 2 else t for t in terms)
+        wanted = [lbl for lbl in Label if lbl.value in labels and lbl in FULLTEXT_FIELDS]
+        if not wanted:
+            return []
+        union = " UNION ALL ".join(
+            traversal.fulltext_label(self.dialect, LABEL=lbl.value) for lbl in wanted)
+        rows = await self._run(union, {"q": q}, readonly=True)
+        rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
+        return rows[:limit]
+
+    async def shortest_path(self, source_id: str, target_id: str, max_hops: int) -> Row | None:
+        """FalkorDB has no undirected shortestPath, so search breadth-first from both ends,
+        one query per hop level over internal ids (bounded by `max_hops` round trips)."""
+        src_label, dst_label = label_of(source_id), label_of(target_id)
+        if src_label is None or dst_label is None:
+            return None
+        ends = await self._run(
+            traversal.path_ends(self.dialect, SRC=src_label.value, DST=dst_label.value),
+            {"s": source_id, "t": target_id}, readonly=True)
+        a, b = ends[0]["a"], ends[0]["b"]
+        if a is None or b is None:
+            return None
+        if a == b:
+            return {"nodes": [source_id], "rels": []}
+        # parents[side][node] = (previous node, edge row)
+        parents: list[dict[int, tuple[int, Row] | None]] = [{a: None}, {b: None}]
+        frontiers: list[set[int]] = [{a}, {b}]
+        meet: int | None = None
+        for _hop in range(max_hops):
+            side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+            rows = await self._run(traversal.expand_internal(self.dialect),
+                                   {"ids": sorted(frontiers[side])}, readonly=True)
+            nxt: set[int] = set()
+            for row in rows:
+                m = row["m"]
+                if m in parents[side]:
+                    continue
+                parents[side][m] = (row["n"], row)
+                nxt.add(m)
+                if m in parents[1 - side]:
+                    meet = m
+                    break
+            if meet is not None or not nxt:
+                break
+            frontiers[side] = nxt
+        if meet is None:
+            return None
+        return await self._assemble(parents, meet)
+
+    async def health(self) -> bool:
+        try:
+            rows = await self._run(schema.ping(self.dialect), None, readonly=True)
+        except StoreError:
+            return False
+        return bool(rows and rows[0].get("ok") == 1)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            try:
+                await self._db.connection.aclose()
+            except RedisError:
+                pass
+            self._db = None
+        await asyncio.to_thread(self.server.stop)
+
+    # -- internals -----------------------------------------------------------------------
+
+    async def _assemble(self, parents: list[dict[int, tuple[int, Row] | None]],
+                        meet: int) -> Row:
+        chain: list[int] = []
+        edges: list[Row] = []
+        node = meet
+        while (step := parents[0][node]) is not None:
+            chain.append(node)
+            edges.append(step[1])
+            node = step[0]
+        chain.append(node)
+        chain.reverse()
+        edges.reverse()
+        node = meet
+        while (step := parents[1][node]) is not None:
+            node = step[0]
+            chain.append(node)
+            edges.append(step[1])
+        ids = await self._run(traversal.internal_to_ids(self.dialect), {"ids": chain},
+                              readonly=True)
+        by_internal = {r["i"]: r["id"] for r in ids}
+        return {
+            "nodes": [by_internal[i] for i in chain],
+            "rels": [{"source": e["sid"], "target": e["tid"], "type": e["type"],
+                      "id": f"{e['type']}:{e['sid']}->{e['tid']}"} for e in edges],
+        }
+
+    async def _existing_indexes(self) -> set[tuple[str, str]]:
+        rows = await self._run(schema.list_indexes(self.dialect), None, readonly=True)
+        found: set[tuple[str, str]] = set()
+        for row in rows:
+            types = row.get("types") or {}
+            for prop in row.get("properties") or []:
+                kinds = types.get(prop, []) if isinstance(types, dict) else []
+                if "FULLTEXT" in kinds:
+                    found.add((row["label"], "fulltext"))
+                if "RANGE" in kinds or not kinds:
+                    found.add((row["label"], prop))
+        return found
+
+    async def _ensure_unique_constraints(self) -> None:
+        """Constraints are created with a command, not Cypher; each needs its range index."""
+        assert self._db is not None
+        rows = await self._run(schema.list_constraints(self.dialect), None, readonly=True)
+        have = {r["label"] for r in rows if r.get("type") == "UNIQUE" and r.get("label")}
+        for label in Label:
+            if label.value in have:
+                continue
+            self.round_trips.count += 1
+            try:
+                await self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
+                    label.value, "PROPERTIES", "1", "id")
+            except ResponseError as exc:
+                if "already exists" not in str(exc).lower():
+                    raise StoreError(f"cannot create the uniqueness constraint on "
+                                     f"{label.value}.id: {exc}") from exc
+            except (RedisConnectionError, OSError) as exc:
+                raise StoreUnavailable("the embedded store is not reachable") from exc
+
+    async def _run(self, text: str, params: Params | None, readonly: bool) -> list[Row]:
+        if self._graph is None:
+            raise StoreUnavailable("the store is not connected")
+        self.round_trips.count += 1
+        args = {k: to_param(v) for k, v in (params or {}).items()} or None
+        run = self._graph.ro_query if readonly else self._graph.query
+        try:
+            result = await asyncio.wait_for(
+                run(text, args, timeout=int(self.timeout * 1000)), self.timeout + 2)
+        except (TimeoutError, RedisTimeoutError) as exc:
+            raise StoreTimeout(f"a store query ran past {self.timeout:g}s") from exc
+        except (RedisConnectionError, ConnectionError, OSError) as exc:
+            raise StoreUnavailable("the embedded store is not reachable") from exc
+        except ResponseError as exc:
+            msg = str(exc)
+            if "empty key" in msg:  # a graph nothing was written to yet reads as empty
+                return []
+            if "timed out" in msg.lower():
+                raise StoreTimeout(f"a store query ran past {self.timeout:g}s") from exc
+            raise StoreError(msg) from exc
+        except RedisError as exc:
+            raise StoreUnavailable(f"the embedded store failed: {type(exc).__name__}") from exc
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        return [dict(zip(names, (plain(v) for v in row), strict=True))
+                for row in result.result_set]
+

@@ -1,0 +1,40 @@
+"""Turn driver values into the plain values the store interface promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+
+def plain(value: Any) -> Any:
+    """Recursively convert driver objects (nodes, temporal types, ordered maps) to plain values."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    to_native = getattr(value, "to_native", None)  # neo4j.time.Date / DateTime
+    if callable(to_native):
+        return to_native()
+    properties = getattr(value, "properties", None)  # falkordb Node / Edge
+    if isinstance(properties, Mapping):
+        return {str(k): plain(v) for k, v in properties.items()}
+    items = getattr(value, "items", None)  # neo4j Node / Relationship
+    if callable(items):
+        return {str(k): plain(v) for k, v in items()}
+    return str(value)
+
+
+def to_param(value: Any) -> Any:
+    """Dates travel as ISO strings (statements call date()); tuples become lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_param(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_param(v) for v in value]
+    return value
