@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -160,10 +161,8 @@ class FalkorDBStore:
 
     async def close(self) -> None:
         if self._db is not None:
-            try:
+            with contextlib.suppress(RedisError):
                 await self._db.connection.aclose()
-            except RedisError:
-                pass
             self._db = None
         await asyncio.to_thread(self.server.stop)
 

@@ -1,0 +1,261 @@
+"""The `kb` command: load documents, serve the API, inspect and evaluate the graph."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kb.config import Settings
+from kb.store import make_store
+from kb.store.base import GraphStore, StoreError
+
+app = typer.Typer(
+    help="Legal-argument knowledge base: load news and commentary into a graph of legal "
+    "concepts, precedents, actors, events and claims, and serve it over GraphQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """An error reported as one line, with a non-zero exit."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+@asynccontextmanager
+async def open_store(settings: Settings, bootstrap: bool = True):  # type: ignore[no-untyped-def]
+    store = make_store(settings)
+    try:
+        await store.connect()
+        if bootstrap:
+            await store.bootstrap()
+        yield store
+    finally:
+        await store.close()
+
+
+def _run(fn: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine; any known failure becomes one clear line and exit code 1."""
+    from loaders.errors import DocumentError
+
+    try:
+        return asyncio.run(fn())
+    except (CliError, StoreError, DocumentError, ValueError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/red]")
+        raise typer.Exit(130) from None
+
+
+async def _stats(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
+    from kb.cypher import schema
+
+    nodes = await store.read(schema.stats_nodes(store.dialect))
+    rels = await store.read(schema.stats_rels(store.dialect))
+    return ({r["label"]: r["count"] for r in nodes}, {r["type"]: r["count"] for r in rels})
+
+
+def _stats_table(title: str, before: dict[str, int], after: dict[str, int],
+                 delta: bool) -> Table:
+    table = Table(title=title)
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    if delta:
+        table.add_column("added", justify="right")
+    for name in sorted(set(before) | set(after)):
+        row = [name, str(after.get(name, 0))]
+        if delta:
+            row.append(f"{after.get(name, 0) - before.get(name, 0):+d}")
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def stats() -> None:
+    """Show node counts per label and relationship counts per type."""
+
+    async def main() -> None:
+        async with open_store(_settings()) as store:
+            nodes, rels = await _stats(store)
+        console.print(_stats_table("nodes", {}, nodes, delta=False))
+        console.print(_stats_table("relationships", {}, rels, delta=False))
+
+    _run(main)
+
+
+@app.command()
+def reset(yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete everything.")] = False
+          ) -> None:
+    """Empty the store (every node and relationship)."""
+    if not yes:
+        err.print("[red]error:[/red] refusing to empty the store without --yes")
+        raise typer.Exit(2)
+
+    async def main() -> None:
+        from kb.cypher import schema
+
+        async with open_store(_settings()) as store:
+            await store.write(schema.reset(store.dialect))
+        console.print("store emptied")
+
+    _run(main)
+
+
+async def load_into(store: GraphStore, paths: list[Path], force: bool = False,
+                    show_progress: bool = True) -> Any:
+    """Load paths with a progress bar and a summary table; returns the LoadReport."""
+    from kb.ingest import iter_files, load_files
+    from kb.ontology_sync import sync_ontology
+
+    await sync_ontology(store)
+    files = list(iter_files(paths))
+    before = await _stats(store)
+    with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+                  disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("", total=len(files))
+
+        def advance(result: Any) -> None:
+            progress.update(task, advance=1, description=Path(result.path).name)
+            if result.reason:
+                err.print(f"[red]failed:[/red] {result.path}: {result.reason}", highlight=False)
+
+        report = await load_files(store, files, force=force, on_result=advance)
+    after = await _stats(store)
+    summary = Table(title="documents")
+    summary.add_column("status")
+    summary.add_column("count", justify="right")
+    from kb.ingest import Status
+
+    for status in Status:
+        summary.add_row(status.value, str(report.count(status)))
+    console.print(summary)
+    console.print(_stats_table("nodes", before[0], after[0], delta=True))
+    console.print(_stats_table("relationships", before[1], after[1], delta=True))
+    return report
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of documents.")],
+    force: Annotated[bool, typer.Option(help="Re-extract documents whose bytes did not "
+                                             "change.")] = False,
+) -> None:
+    """Load documents into the store, one transaction per document.
+
+    Bad documents are reported with their path and reason and skipped; the exit code is 1
+    when any failed.
+    """
+
+    async def main() -> int:
+        async with open_store(_settings()) as store:
+            report = await load_into(store, paths, force=force)
+        return len(report.failures)
+
+    failed = _run(main)
+    if failed:
+        err.print(f"[red]{failed} document(s) failed[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="One document.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default).")] = True,
+) -> None:
+    """Print what one document yields, without touching the store."""
+    from kb.ingest import extract_file
+    from loaders.extract import extraction_to_json
+
+    async def main() -> dict[str, Any]:
+        return extraction_to_json(extract_file(path))
+
+    data = _run(main)
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold YAML checklists.")],
+    corpus_dir: Annotated[Path, typer.Argument(help="Folder of the documents they describe.")],
+) -> None:
+    """Measure extraction quality against gold checklists (precision, recall, traps).
+
+    Exits 1 when a target is missed or a boilerplate trap yields a node.
+    """
+    from loaders.evaluate import DEFAULT_TARGETS
+    from loaders.evaluate import evaluate as run_eval
+
+    async def main() -> Any:
+        return run_eval(gold_dir, corpus_dir)
+
+    report = _run(main)
+    console.print(report.to_table())
+    if not report.passed(DEFAULT_TARGETS):
+        err.print("[red]targets missed[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    seed: Annotated[bool, typer.Option(help="Load seeds/corpus first when the store is "
+                                            "empty.")] = True,
+) -> None:
+    """Serve the GraphQL API with uvicorn (loads the seed corpus into an empty store first)."""
+    import uvicorn
+
+    from kb.api.app import create_app
+    from kb.ingest import seed_corpus
+
+    settings = _settings()
+
+    async def main() -> None:
+        async with open_store(settings) as store:
+            nodes, _ = await _stats(store)
+            if seed and not nodes.get("Document"):
+                console.print(f"empty store: loading the seed corpus from {seed_corpus()}")
+                await load_into(store, [seed_corpus()])
+            config = uvicorn.Config(create_app(settings, store=store), host=host, port=port,
+                                    log_level="info", lifespan="on")
+            await uvicorn.Server(config).serve()
+
+    _run(main)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the SDL.")] =
+    Path("graphql/schema.graphql"),
+) -> None:
+    """Export the GraphQL schema (SDL) to a file."""
+    from kb.api.schema import schema as gql_schema
+
+    output.write_text(gql_schema.as_str() + "\n")
+    console.print(f"wrote {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

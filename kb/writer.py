@@ -1,0 +1,186 @@
+"""Turn one document's `Extraction` into a single transaction of batched statements.
+
+The transaction first removes what an earlier version of the same document contributed
+(its passages, claims and the edges whose provenance is this document), then MERGEs the new
+nodes and edges on their stable ids and keys, and finally removes entities that no document
+supports any more. Loading the same extraction twice therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from kb.cypher import write as wq
+from kb.model import (
+    DATE_FIELDS,
+    EDGE_ENDPOINTS,
+    Extraction,
+    Label,
+    Relation,
+    RelType,
+    Stance,
+    content_id,
+)
+from kb.store.base import GraphStore, Statement
+
+_INVOKES_STANCE = {Stance.SUPPORTS: "supports", Stance.ATTACKS: "disputes",
+                   Stance.NEUTRAL: "neutral"}
+_DOC_EDGE_TYPES = ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO")
+_ORPHAN_LABELS = ("Actor", "Concept", "Precedent", "Event", "Outlet")
+
+
+class GraphRows:
+    """Node and edge rows grouped by label and by (type, source label, target label)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[Label, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.edges: dict[tuple[RelType, Label, Label], dict[str, dict[str, Any]]] = (
+            defaultdict(dict))
+
+    def node(self, label: Label, node_id: str, **props: Any) -> None:
+        dates = {f: props.pop(f, None) for f in DATE_FIELDS.get(label, ())}
+        row = self.nodes[label].setdefault(node_id, {"id": node_id, "props": {}})
+        row["props"].update({k: v for k, v in props.items() if v is not None})
+        for field, value in dates.items():
+            if value is not None or field not in row:
+                row[field] = value
+
+    def edge(self, rel: RelType, src: Label, source: str, dst: Label, target: str,
+             **props: Any) -> None:
+        if (src, dst) not in EDGE_ENDPOINTS[rel]:
+            raise ValueError(f"{rel.value} cannot connect {src.value} to {dst.value}")
+        clean = {k: v for k, v in props.items() if v is not None}
+        key = content_id("edge", rel.value, source, target,
+                         *(f"{k}={clean[k]}" for k in sorted(clean)))
+        self.edges[(rel, src, dst)][key] = {"source": source, "target": target, "key": key,
+                                            "props": clean}
+
+    def statements(self, dialect: Any) -> list[Statement]:
+        out = [Statement(wq.merge_nodes[label](dialect), {"rows": list(rows.values())})
+               for label, rows in self.nodes.items() if rows]
+        out += [Statement(wq.merge_edges[k](dialect), {"rows": list(rows.values())})
+                for k, rows in self.edges.items() if rows]
+        return out
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (sum(len(r) for r in self.nodes.values()),
+                sum(len(r) for r in self.edges.values()))
+
+
+def extraction_rows(ex: Extraction) -> GraphRows:
+    """Flatten an extraction into rows; every extracted edge keeps its document provenance."""
+    g = GraphRows()
+    doc = ex.document
+    g.node(Label.DOCUMENT, doc.id, title=doc.title, format=doc.format.value,
+           publisher=doc.publisher, author=doc.author, url=doc.url, sha256=doc.sha256,
+           source=doc.source, description=doc.description, published=doc.published)
+    for p in ex.passages:
+        g.node(Label.PASSAGE, p.id, text=p.text, start=p.start, end=p.end, index=p.index,
+               doc=doc.id)
+        g.edge(RelType.HAS_PASSAGE, Label.DOCUMENT, doc.id, Label.PASSAGE, p.id, index=p.index)
+    for a in ex.actors:
+        g.node(Label.ACTOR, a.id, name=a.name, type=a.type.value, aliases=list(a.aliases),
+               aliases_text=" | ".join(a.aliases))
+    for c in ex.concepts:
+        g.node(Label.CONCEPT, c.id, name=c.name, definition=c.definition,
+               aliases=list(c.aliases), aliases_text=" | ".join(c.aliases))
+    for pr in ex.precedents:
+        g.node(Label.PRECEDENT, pr.id, name=pr.name, summary=pr.summary, date=pr.date,
+               aliases=list(pr.aliases), aliases_text=" | ".join(pr.aliases))
+    for e in ex.events:
+        g.node(Label.EVENT, e.id, name=e.name, date=e.date, date_text=e.date_text)
+    for o in ex.outlets:
+        g.node(Label.OUTLET, o.id, name=o.name, domain=o.domain)
+    for m in ex.mentions:
+        g.edge(RelType.MENTIONED_IN, m.label, m.entity_id, Label.PASSAGE, m.passage_id,
+               start=m.start, end=m.end, doc=doc.id)
+    _claims(g, ex)
+    for r in ex.relations:
+        _relation(g, r, doc.id)
+    return g
+
+
+def _claims(g: GraphRows, ex: Extraction) -> None:
+    doc_id = ex.document.id
+    actor_ids = {a.id for a in ex.actors}
+    outlet_ids = {o.id for o in ex.outlets}
+    event_ids = {e.id for e in ex.events}
+    for c in ex.claims:
+        ev = c.evidence
+        g.node(Label.CLAIM, c.id, text=c.text, stance=c.stance.value, modality=c.modality,
+               doc=doc_id, passage=ev.passage_id, quote=ev.quote, start=ev.start, end=ev.end,
+               prefix=ev.prefix, suffix=ev.suffix, speaker=c.speaker_id)
+        if c.speaker_id in actor_ids:
+            g.edge(RelType.ASSERTS, Label.ACTOR, c.speaker_id, Label.CLAIM, c.id, doc=doc_id)
+        elif c.speaker_id in outlet_ids:
+            g.edge(RelType.ASSERTS, Label.OUTLET, c.speaker_id, Label.CLAIM, c.id, doc=doc_id)
+        g.edge(RelType.EVIDENCED_BY, Label.CLAIM, c.id, Label.PASSAGE, ev.passage_id,
+               start=ev.start, end=ev.end, quote=ev.quote, prefix=ev.prefix,
+               suffix=ev.suffix, doc=doc_id)
+        for concept_id in c.concept_ids:
+            g.edge(RelType.INVOKES, Label.CLAIM, c.id, Label.CONCEPT, concept_id,
+                   stance=_INVOKES_STANCE[c.stance], doc=doc_id, passage=ev.passage_id)
+        for precedent_id, treatment in c.precedent_ids:
+            g.edge(RelType.CITES_PRECEDENT, Label.CLAIM, c.id, Label.PRECEDENT, precedent_id,
+                   treatment=treatment.value, doc=doc_id, passage=ev.passage_id)
+        for about in c.about_ids:
+            label = Label.EVENT if about in event_ids else Label.ACTOR
+            g.edge(RelType.ABOUT, Label.CLAIM, c.id, label, about, doc=doc_id,
+                   passage=ev.passage_id)
+
+
+def _relation(g: GraphRows, r: Relation, doc_id: str) -> None:
+    g.edge(r.type, r.source_label, r.source_id, r.target_label, r.target_id,
+           doc=doc_id, passage=r.passage_id, **r.props)
+
+
+def removal_statements(store: GraphStore, doc_id: str,
+                       candidates: Iterable[tuple[str, str]]) -> tuple[list[Statement],
+                                                                        list[Statement]]:
+    """Statements that remove a document's contribution (before) and orphans (after)."""
+    d = store.dialect
+    before = [Statement(wq.delete_doc_edges(d, TYPE=t), {"doc": doc_id})
+              for t in _DOC_EDGE_TYPES]
+    before += [Statement(wq.delete_doc_claims(d), {"doc": doc_id}),
+               Statement(wq.delete_doc_passages(d), {"doc": doc_id}),
+               Statement(wq.delete_doc_outlet_edges(d), {"doc": doc_id})]
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for label, node_id in candidates:
+        if label in _ORPHAN_LABELS:
+            by_label[label].append(node_id)
+    after = [Statement(wq.delete_orphans(d, LABEL=label), {"ids": sorted(ids)})
+             for label, ids in sorted(by_label.items())]
+    return before, after
+
+
+async def touched_entities(store: GraphStore, doc_id: str) -> list[tuple[str, str]]:
+    rows = await store.read(wq.document_entities(store.dialect), {"doc": doc_id})
+    return [(r["label"], r["id"]) for r in rows]
+
+
+async def write_extraction(store: GraphStore, ex: Extraction) -> tuple[int, int]:
+    """Write one document in one transaction; returns (nodes, edges) written."""
+    candidates = await touched_entities(store, ex.document.id)
+    before, after = removal_statements(store, ex.document.id, candidates)
+    rows = extraction_rows(ex)
+    await store.write_batch([*before, *rows.statements(store.dialect), *after])
+    return rows.size
+
+
+async def document_sha(store: GraphStore, doc_id: str) -> str | None:
+    rows = await store.read(wq.document_sha(store.dialect), {"doc": doc_id})
+    return rows[0]["sha256"] if rows else None
+
+
+async def delete_document(store: GraphStore, doc_id: str) -> bool:
+    """Remove a document and everything that only it supported."""
+    if await document_sha(store, doc_id) is None:
+        return False
+    candidates = await touched_entities(store, doc_id)
+    before, after = removal_statements(store, doc_id, candidates)
+    delete = Statement(wq.delete_document(store.dialect), {"doc": doc_id})
+    await store.write_batch([*before, delete, *after])
+    return True

@@ -1,0 +1,147 @@
+"""The store contract, run against every available backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kb.cypher import schema, write
+from kb.model import Label, RelType
+from kb.store.base import Dialect, GraphStore, Statement, StoreError
+from kb.writer import GraphRows
+
+
+def _chain(store: GraphStore, n: int) -> list[Statement]:
+    """Actors a0 - a1 - ... - a(n-1) linked by MEMBER_OF edges."""
+    g = GraphRows()
+    for i in range(n):
+        g.node(Label.ACTOR, f"actor:a{i}", name=f"Actor {i}", type="Person")
+    for i in range(n - 1):
+        g.edge(RelType.MEMBER_OF, Label.ACTOR, f"actor:a{i}", Label.ACTOR, f"actor:a{i + 1}",
+               doc="document:t")
+    return g.statements(store.dialect)
+
+
+async def test_merge_and_read_every_property_type(store: GraphStore) -> None:
+    g = GraphRows()
+    g.node(Label.EVENT, "event:strike", name="Drone strike at Baghdad airport",
+           date=dt.date(2020, 1, 3), confidence=0.75, casualties=10, dated=True,
+           tags=["strike", "drone"])
+    g.node(Label.ACTOR, "actor:qasem-soleimani", name="Qasem Soleimani", type="Person")
+    g.edge(RelType.PARTICIPATED_IN, Label.ACTOR, "actor:qasem-soleimani", Label.EVENT,
+           "event:strike", role="killed", doc="document:x")
+    await store.write_batch(g.statements(store.dialect))
+    await store.write_batch(g.statements(store.dialect))  # MERGE: nothing new the second time
+    rows = await store.read(
+        "MATCH (a:Actor)-[r:PARTICIPATED_IN]->(e:Event) RETURN a.name AS name, r.role AS role, "
+        "e.date AS date, e.confidence AS confidence, e.casualties AS casualties, "
+        "e.dated AS dated, e.tags AS tags, e AS node")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["name"] == "Qasem Soleimani" and row["role"] == "killed"
+    assert row["date"] == dt.date(2020, 1, 3) and type(row["date"]) is dt.date
+    assert row["confidence"] == 0.75 and isinstance(row["confidence"], float)
+    assert row["casualties"] == 10 and isinstance(row["casualties"], int)
+    assert row["dated"] is True
+    assert row["tags"] == ["strike", "drone"]
+    assert isinstance(row["node"], dict) and row["node"]["id"] == "event:strike"
+
+
+async def test_uniqueness_is_enforced(store: GraphStore) -> None:
+    await store.write("CREATE (:Actor {id: $id, name: 'one'})", {"id": "actor:dup"})
+    with pytest.raises(StoreError):
+        await store.write("CREATE (:Actor {id: $id, name: 'two'})", {"id": "actor:dup"})
+    rows = await store.read("MATCH (a:Actor {id: $id}) RETURN count(a) AS n", {"id": "actor:dup"})
+    assert rows == [{"n": 1}]
+
+
+async def test_fulltext_finds_names_and_texts(store: GraphStore) -> None:
+    g = GraphRows()
+    g.node(Label.CONCEPT, "concept:imminent-threat", name="imminent threat",
+           aliases_text="imminence | imminent attack")
+    g.node(Label.ACTOR, "actor:mark-esper", name="Mark Esper", type="Person")
+    g.node(Label.PASSAGE, "passage:p1", text="Esper said the threat was imminent.", doc="d")
+    await store.write_batch(g.statements(store.dialect))
+    hits = await store.fulltext("imminent", ["Concept", "Passage", "Actor"], 10)
+    ids = [h["id"] for h in hits]
+    assert "concept:imminent-threat" in ids and "passage:p1" in ids
+    assert "actor:mark-esper" not in ids
+    assert all(isinstance(h["score"], float) for h in hits)
+    only_actors = await store.fulltext("Esper", ["Actor"], 10)
+    assert [h["id"] for h in only_actors] == ["actor:mark-esper"]
+    assert await store.fulltext("') DETACH DELETE n //", ["Actor"], 5) == []
+    assert await store.fulltext('*:* "unbalanced', ["Actor"], 5) == []
+
+
+@pytest.mark.parametrize("hops,expected", [(1, {"actor:a1"}), (2, {"actor:a1", "actor:a2"}),
+                                           (3, {"actor:a1", "actor:a2", "actor:a3"})])
+async def test_variable_length_traversal(store: GraphStore, hops: int, expected: set[str]
+                                         ) -> None:
+    await store.write_batch(_chain(store, 6))
+    rows = await store.read(
+        f"MATCH (a:Actor {{id: 'actor:a0'}})-[:MEMBER_OF*1..{hops}]-(b:Actor) "
+        "RETURN DISTINCT b.id AS id")
+    assert {r["id"] for r in rows} == expected
+
+
+async def test_shortest_path_is_undirected_and_bounded(store: GraphStore) -> None:
+    await store.write_batch(_chain(store, 6))
+    path = await store.shortest_path("actor:a4", "actor:a0", 6)
+    assert path is not None
+    assert path["nodes"] == ["actor:a4", "actor:a3", "actor:a2", "actor:a1", "actor:a0"]
+    assert [r["type"] for r in path["rels"]] == ["MEMBER_OF"] * 4
+    assert path["rels"][0]["source"] == "actor:a3" and path["rels"][0]["target"] == "actor:a4"
+    assert await store.shortest_path("actor:a5", "actor:a0", 3) is None
+    assert await store.shortest_path("actor:a0", "actor:missing", 6) is None
+
+
+async def test_bootstrap_twice_is_harmless(store: GraphStore) -> None:
+    await store.bootstrap()
+    await store.bootstrap()
+    await store.write("CREATE (:Outlet {id: 'outlet:x', name: 'X'})")
+    with pytest.raises(StoreError):
+        await store.write("CREATE (:Outlet {id: 'outlet:x', name: 'Y'})")
+
+
+async def test_failed_batch_leaves_nothing_behind(store: GraphStore) -> None:
+    await store.write("CREATE (:Actor {id: 'actor:existing', name: 'E'})")
+    good = _chain(store, 3)
+    bad = Statement("UNWIND $rows AS row CREATE (:Actor {id: row.id})",
+                    {"rows": [{"id": "actor:new"}, {"id": "actor:existing"}]})
+    with pytest.raises(StoreError):
+        await store.write_batch([*good, bad])
+    rows = await store.read("MATCH (a:Actor) RETURN a.id AS id ORDER BY id")
+    assert rows == [{"id": "actor:existing"}]
+    rels = await store.read("MATCH ()-[r]->() RETURN count(r) AS n")
+    assert rels == [{"n": 0}]
+
+
+async def test_stats_and_reset(store: GraphStore) -> None:
+    await store.write_batch(_chain(store, 3))
+    nodes = await store.read(schema.stats_nodes(store.dialect))
+    rels = await store.read(schema.stats_rels(store.dialect))
+    assert nodes == [{"label": "Actor", "count": 3}]
+    assert rels == [{"type": "MEMBER_OF", "count": 2}]
+    await store.write(schema.reset(store.dialect))
+    assert await store.read(schema.stats_nodes(store.dialect)) == []
+
+
+async def test_round_trips_are_counted(store: GraphStore) -> None:
+    store.round_trips.reset()
+    await store.write_batch(_chain(store, 10))
+    await store.read("MATCH (a:Actor) RETURN count(a) AS n")
+    assert store.round_trips.reset() == 2
+
+
+async def test_health(store: GraphStore) -> None:
+    assert await store.health() is True
+
+
+def test_slots_accept_only_allow_listed_values() -> None:
+    q = write.delete_orphans
+    assert ":Actor " in q(Dialect.FALKORDB, LABEL="Actor")
+    with pytest.raises(ValueError, match="not an allowed"):
+        q(Dialect.FALKORDB, LABEL="Actor) DETACH DELETE (n")
+    with pytest.raises(ValueError, match="needs slots"):
+        q(Dialect.FALKORDB)
