@@ -11,13 +11,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 
 from kb.model import Extraction
 from kb.store.base import GraphStore
 from kb.writer import document_sha, write_extraction
 from loaders.errors import DocumentError
+from seeds import corpus_dir
 
 
 class Status(StrEnum):
@@ -50,39 +50,50 @@ class LoadReport:
 
 def seed_corpus() -> Path:
     """The seed corpus shipped with the package (works for editable and normal installs)."""
-    return Path(str(resources.files("kb.seeds") / "corpus"))
+    return corpus_dir()
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
-    """Yield (file, None) for every document under `paths`, or (path, reason) for a path that
-    cannot be walked. Hidden files are skipped; symlink loops are detected, not followed."""
+@dataclass(frozen=True, slots=True)
+class FileItem:
+    """A file to load. `source` names it relative to the folder it was found in: the document
+    id derives from it, so a file reloaded from the same place replaces its old version."""
+
+    path: Path
+    source: str
+    problem: str | None = None
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[FileItem]:
+    """Every document under `paths`, or an item with a `problem` for a path that cannot be
+    walked. Hidden files are skipped; symlink loops are detected, not followed."""
     for root in paths:
         if not root.exists():
-            yield root, "no such file or directory"
+            yield FileItem(root, root.name, "no such file or directory")
             continue
-        if root.is_file():
-            yield root, None
+        if not root.is_dir():
+            yield FileItem(root, root.name)
             continue
         seen: set[tuple[int, int]] = set()
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             st = os.stat(dirpath)
             if (st.st_dev, st.st_ino) in seen:
                 dirnames[:] = []
-                yield Path(dirpath), "symlink loop: directory already visited"
+                yield FileItem(Path(dirpath), dirpath, "symlink loop: directory already visited")
                 continue
             seen.add((st.st_dev, st.st_ino))
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if not name.startswith("."):
-                    yield Path(dirpath) / name, None
+                    path = Path(dirpath) / name
+                    yield FileItem(path, path.relative_to(root).as_posix())
 
 
-def extract_file(path: Path) -> Extraction:
+def extract_file(path: Path, source: str | None = None) -> Extraction:
     """Read and extract one file; raises DocumentError with a one-line reason."""
     from loaders.extract import extract
     from loaders.read import read_path
 
-    return extract(read_path(path))
+    return extract(read_path(path, source))
 
 
 def extract_bytes(data: bytes, source: str) -> Extraction:
@@ -100,17 +111,18 @@ async def ingest_extraction(store: GraphStore, ex: Extraction, path: str,
     return DocResult(path, Status.LOADED, ex.document.id, nodes=nodes, edges=edges)
 
 
-async def load_files(store: GraphStore, files: Iterable[tuple[Path, str | None]],
+async def load_files(store: GraphStore, files: Iterable[FileItem],
                      force: bool = False,
                      on_result: Callable[[DocResult], None] | None = None) -> LoadReport:
     """Load every file of `iter_files`; store errors propagate, document errors are kept."""
     report = LoadReport()
-    for path, problem in files:
-        if problem is not None:
-            result = DocResult(str(path), Status.FAILED, reason=problem)
+    for item in files:
+        path = item.path
+        if item.problem is not None:
+            result = DocResult(str(path), Status.FAILED, reason=item.problem)
         else:
             try:
-                ex = extract_file(path)
+                ex = extract_file(path, item.source)
             except DocumentError as exc:
                 result = DocResult(str(path), Status.FAILED, reason=str(exc))
             except Exception as exc:  # an extractor bug must not stop the other documents

@@ -1,37 +1,203 @@
-"""The Starlette application: GraphQL, health checks."""
+"""The Starlette application: GraphQL, health checks, exports, CORS and a body size limit.
+
+Outages: a request that finds the store unreachable answers STORE_UNAVAILABLE and starts a
+reconnect in the background (at most one at a time, a few seconds apart); `/health/ready`
+answers 503 and also tries to reconnect, so service resumes by itself when the store is back.
+`/health/live` answers 200 as long as the process serves HTTP.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from kb.api.context import Context
+from kb.api.errors import STORE_DOWN_MESSAGE, BadInput, Code, NotFound
+from kb.api.export import MEDIA_TYPES, ExportFormat, export_graph
+from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD
 from kb.api.schema import schema
 from kb.config import Settings
 from kb.store import make_store
-from kb.store.base import GraphStore
+from kb.store.base import GraphStore, StoreError, StoreTimeout, StoreUnavailable
+
+log = logging.getLogger("kb.api")
+
+
+class ORJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+class StoreGuard:
+    """Holds the store and reconnects it after an outage, without blocking requests."""
+
+    def __init__(self, store: GraphStore | None = None, retry_seconds: float = 2.0) -> None:
+        self.store = store
+        self.retry_seconds = retry_seconds
+        self._last_attempt = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def current(self) -> GraphStore:
+        if self.store is None:
+            raise StoreUnavailable("the store is not open yet")
+        return self.store
+
+    def store_down(self) -> None:
+        """Start a background reconnect unless one runs or one was tried moments ago."""
+        if self._task is not None and not self._task.done():
+            return
+        if time.monotonic() - self._last_attempt < self.retry_seconds:
+            return
+        self._task = asyncio.get_running_loop().create_task(self.reconnect())
+
+    async def reconnect(self) -> None:
+        if self.store is None:
+            return
+        self._last_attempt = time.monotonic()
+        try:
+            await self.store.connect()
+        except (StoreError, OSError) as exc:
+            log.warning("store reconnect failed: %s", exc)
+        else:
+            log.info("store reconnected")
+
+    async def ready(self) -> bool:
+        if self.store is None:
+            return False
+        if await self.store.health():
+            return True
+        self.store_down()
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+        return await self.store.health()
 
 
 class KBGraphQL(GraphQL):
-    def __init__(self, store_ref: dict[str, GraphStore], **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
-        self.store_ref = store_ref
+    """Strawberry's ASGI view with orjson and the per-request context."""
 
-    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
-        return {"request": request, "response": response, "store": self.store_ref["store"]}
+    def __init__(self, guard: StoreGuard, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self.guard = guard
+        self.settings = settings
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        return Context(store=self.guard.current() if self.guard.store else _DownStore(),
+                       settings=self.settings, request=request, response=response,
+                       on_store_down=self.guard.store_down)
+
+
+class _DownStore:
+    """Stands in before the store is open: every call reports STORE_UNAVAILABLE."""
+
+    dialect = None
+
+    def __getattr__(self, name: str) -> Any:
+        async def unavailable(*_args: Any, **_kwargs: Any) -> Any:
+            raise StoreUnavailable("the store is not open yet")
+
+        return unavailable
+
+
+class BodyLimit:
+    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = ORJSONResponse(
+            {"errors": [{"message": f"request body larger than {self.max_bytes} bytes",
+                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, status_code=413)
+        await response(scope, receive, send)
+
+
+def _export_endpoint(guard: StoreGuard, fmt: ExportFormat) -> Any:
+    async def endpoint(request: Request) -> Response:
+        node_id = request.query_params.get("id") or None
+        raw_depth = request.query_params.get("depth", "1")
+        if not raw_depth.isdigit() or not 1 <= int(raw_depth) <= MAX_DEPTH_NEIGHBORHOOD:
+            return _error(400, Code.BAD_USER_INPUT,
+                          f"depth must be between 1 and {MAX_DEPTH_NEIGHBORHOOD}")
+        try:
+            body = await export_graph(guard.current(), fmt, node_id, int(raw_depth))
+        except BadInput as exc:
+            return _error(400, exc.code, str(exc))
+        except NotFound as exc:
+            return _error(404, exc.code, str(exc))
+        except StoreTimeout:
+            return _error(504, Code.STORE_TIMEOUT, "the export took too long; export a "
+                          "neighbourhood instead")
+        except StoreUnavailable:
+            guard.store_down()
+            return _error(503, Code.STORE_UNAVAILABLE, STORE_DOWN_MESSAGE)
+        return Response(body, media_type=MEDIA_TYPES[fmt], headers={
+            "Content-Disposition": f'attachment; filename="graph.{fmt.value}"'})
+
+    return endpoint
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return ORJSONResponse({"error": message, "code": str(code)}, status_code=status)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """Build the app; with no `store` given, the app opens and closes one in its lifespan."""
-    ref: dict[str, GraphStore] = {}
-    if store is not None:
-        ref["store"] = store
+    guard = StoreGuard(store)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -39,28 +205,41 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             yield
             return
         own = make_store(settings)
-        await own.connect()
-        await own.bootstrap()
-        ref["store"] = own
+        try:
+            await own.connect()
+            await own.bootstrap()
+        except StoreError as exc:  # serve anyway: ready says 503 until the store is back
+            log.error("store not available at startup: %s", exc)
+        guard.store = own
         try:
             yield
         finally:
             await own.close()
 
-    async def live(_request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+    async def live(_request: Request) -> Response:
+        return ORJSONResponse({"status": "ok"})
 
-    async def ready(_request: Request) -> JSONResponse:
-        current = ref.get("store")
-        if current is not None and await current.health():
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "unavailable", "code": "STORE_UNAVAILABLE"},
-                            status_code=503)
+    async def ready(_request: Request) -> Response:
+        if await guard.ready():
+            return ORJSONResponse({"status": "ok"})
+        return ORJSONResponse({"status": "unavailable", "code": Code.STORE_UNAVAILABLE.value},
+                              status_code=503)
 
-    graphql_app = KBGraphQL(ref, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql_app = KBGraphQL(guard, settings,
+                            graphql_ide="graphiql" if settings.graphiql else None)
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/health/live", live),
         Route("/health/ready", ready),
+        *(Route(f"/export/graph.{fmt.value}", _export_endpoint(guard, fmt))
+          for fmt in ExportFormat),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.insert(0, Middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"], max_age=600))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.guard = guard
+    return app

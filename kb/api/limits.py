@@ -1,0 +1,161 @@
+"""Limits on what one request may ask: depth, aliases, tokens, page size and estimated cost.
+
+Depth, aliases and tokens use Strawberry's own extensions. Page sizes are checked where they
+are used (`check_first`). The cost limit estimates, before execution, how many objects a request
+could resolve: each field costs 1 plus its children times its page size (`first`, `last`,
+`maxNodes`, the number of `ids`, or a default for unbounded lists), so a request that nests
+pages of 100 three levels deep is refused before it touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Undefined,
+    get_named_type,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from kb.api.errors import BadInput, Code
+
+MAX_PAGE = 100
+"""Largest `first`/`last` of any connection or relationship field."""
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 3000
+MAX_COST = 50_000
+LIST_DEFAULT = 10
+"""Assumed size of a list field that has no page argument."""
+MAX_DEPTH_NEIGHBORHOOD = 3
+MAX_NODES = 500
+MAX_HOPS = 6
+
+
+def check_first(value: int | None, name: str = "first", maximum: int = MAX_PAGE) -> int | None:
+    """A page size within 0..maximum, or BAD_USER_INPUT."""
+    if value is not None and not 0 <= value <= maximum:
+        raise BadInput(f"`{name}` must be between 0 and {maximum}, got {value}")
+    return value
+
+
+def _multiplier(field_def: Any, args: dict[str, Any]) -> int:
+    for arg in ("first", "last", "maxNodes"):
+        if arg in field_def.args:
+            value = args.get(arg, field_def.args[arg].default_value)
+            if value is Undefined or value is None:
+                continue
+            return max(int(value), 1) if isinstance(value, int) else LIST_DEFAULT
+    if "ids" in field_def.args and isinstance(args.get("ids"), list):
+        return max(len(args["ids"]), 1)
+    field_type = field_def.type
+    if isinstance(field_type, GraphQLNonNull):
+        field_type = field_type.of_type
+    return LIST_DEFAULT if isinstance(field_type, GraphQLList) else 1
+
+
+class _Cost:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode,
+                 variables: dict[str, Any]) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {d.name.value: d for d in document.definitions
+                          if isinstance(d, FragmentDefinitionNode)}
+
+    def selections(self, node: SelectionSetNode, parent: GraphQLNamedType | None,
+                   seen: frozenset[str]) -> int:
+        total = 0
+        for sel in node.selections:
+            if isinstance(sel, FieldNode):
+                total += self.field(sel, parent, seen)
+            elif isinstance(sel, InlineFragmentNode):
+                cond = sel.type_condition
+                target = self.schema.get_type(cond.name.value) if cond else parent
+                total += self.selections(sel.selection_set, target, seen)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                frag = self.fragments.get(name)
+                if frag is None or name in seen:  # validation reports both
+                    continue
+                target = self.schema.get_type(frag.type_condition.name.value)
+                total += self.selections(frag.selection_set, target, seen | {name})
+        return total
+
+    def field(self, sel: FieldNode, parent: GraphQLNamedType | None,
+              seen: frozenset[str]) -> int:
+        fields = getattr(parent, "fields", None) or {}
+        field_def = fields.get(sel.name.value)
+        if field_def is None:
+            return 1
+        args = {a.name.value: value_from_ast_untyped(a.value, self.variables)
+                for a in sel.arguments or ()}
+        mult = _multiplier(field_def, args)
+        if sel.selection_set is None:
+            return 1
+        child = self.selections(sel.selection_set, get_named_type(field_def.type), seen)
+        return 1 + mult * child
+
+
+def operation_cost(schema: GraphQLSchema, document: DocumentNode,
+                   variables: dict[str, Any] | None, operation_name: str | None) -> int:
+    """Estimated number of objects the operation could resolve."""
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        ops = [o for o in ops if o.name is not None and o.name.value == operation_name]
+    if len(ops) != 1:
+        return 0  # execution reports the missing or ambiguous operation
+    op = ops[0]
+    root = {"query": schema.query_type, "mutation": schema.mutation_type,
+            "subscription": schema.subscription_type}[op.operation.value]
+    return _Cost(schema, document, variables or {}).selections(op.selection_set, root,
+                                                               frozenset())
+
+
+class CostLimiter(SchemaExtension):
+    """Refuses an operation whose estimated cost is above `max_cost`, before it runs."""
+
+    def __init__(self, max_cost: int = MAX_COST) -> None:
+        self.max_cost = max_cost
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if document is not None and ctx.pre_execution_errors is None:
+            cost = operation_cost(ctx.schema._schema, document, ctx.variables,
+                                  ctx.operation_name)
+            if cost > self.max_cost:
+                ctx.pre_execution_errors = [GraphQLError(
+                    f"query cost {cost} exceeds the limit of {self.max_cost}; ask for smaller "
+                    "pages or fewer nested lists",
+                    extensions={"code": Code.COST_LIMIT_EXCEEDED.value})]
+        yield
+
+
+def limit_extensions() -> list[Callable[[], SchemaExtension]]:
+    """Factories, so that every operation gets its own extension instances."""
+    return [
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        CostLimiter,
+    ]

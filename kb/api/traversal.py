@@ -1,0 +1,183 @@
+"""Neighbourhoods, paths and whole-graph dumps as plain node and edge lists.
+
+Viewers (Cytoscape.js, sigma, Neo4j NVL) want `{nodes, edges}`; resolving thousands of objects
+field by field is where a Python GraphQL server loses its time, so these return flat rows that
+Strawberry serialises as plain objects. A neighbourhood is read breadth first, one statement per
+level (all frontier nodes of every label at once), so depth 3 costs at most 3 round trips plus
+one to describe the start node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+
+from kb.api.enums import RelationshipType
+from kb.api.errors import BadInput, NotFound
+from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_HOPS, MAX_NODES
+from kb.cypher import read as rq
+from kb.model import label_of
+from kb.store.base import GraphStore
+
+NAME_CHARS = 120
+
+
+def _short(text: Any) -> str:
+    text = str(text or "")
+    return text if len(text) <= NAME_CHARS else text[:NAME_CHARS - 1] + "…"
+
+
+@strawberry.type(description="A node for a viewer: id, label, display name and a kind "
+                 "(actor type, claim stance or document format).")
+class GraphNode:
+    id: strawberry.ID
+    label: str
+    name: str
+    kind: str | None
+    props: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
+
+
+@strawberry.type(description="A directed edge for a viewer.")
+class GraphEdge:
+    id: strawberry.ID
+    source: strawberry.ID
+    target: strawberry.ID
+    type: str
+    props: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
+
+
+@strawberry.type(description="Nodes and edges; `truncated` when a limit cut the result.")
+class Graph:
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+
+
+def edge_id(type_: str, source: str, target: str, key: str | None) -> str:
+    return key or f"{type_}:{source}->{target}"
+
+
+@dataclass(slots=True)
+class _Builder:
+    max_nodes: int
+    nodes: dict[str, GraphNode] = field(default_factory=dict)
+    edges: dict[str, GraphEdge] = field(default_factory=dict)
+    truncated: bool = False
+
+    def add_node(self, row: dict[str, Any]) -> bool:
+        if row["id"] in self.nodes:
+            return True
+        if len(self.nodes) >= self.max_nodes:
+            self.truncated = True
+            return False
+        self.nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"],
+                                          name=_short(row.get("name")), kind=row.get("kind"),
+                                          props=row.get("props") or {})
+        return True
+
+    def add_edge(self, row: dict[str, Any]) -> None:
+        eid = edge_id(row["type"], row["source"], row["target"], row.get("key"))
+        self.edges.setdefault(eid, GraphEdge(id=eid, source=row["source"], target=row["target"],
+                                             type=row["type"], props=row.get("props") or {}))
+
+    def graph(self) -> Graph:
+        return Graph(nodes=list(self.nodes.values()), edges=list(self.edges.values()),
+                     truncated=self.truncated)
+
+
+def _check_id(node_id: str) -> None:
+    if label_of(node_id) is None:
+        raise BadInput(f"{node_id!r} is not an id of this graph (ids look like 'actor:...')")
+
+
+async def _describe(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+    rows = await store.read(rq.describe(store.dialect), rq.by_label(ids, label_of))
+    return {r["id"]: r for r in rows}
+
+
+async def neighborhood(store: GraphStore, node_id: str, depth: int = 1, max_nodes: int = 100,
+                       rel_types: list[RelationshipType] | None = None) -> Graph:
+    """Nodes within `depth` hops of a node (either direction) and the edges that reach them."""
+    _check_id(node_id)
+    if not 1 <= depth <= MAX_DEPTH_NEIGHBORHOOD:
+        raise BadInput(f"`depth` must be between 1 and {MAX_DEPTH_NEIGHBORHOOD}")
+    if not 1 <= max_nodes <= MAX_NODES:
+        raise BadInput(f"`maxNodes` must be between 1 and {MAX_NODES}")
+    start = await _describe(store, [node_id])
+    if node_id not in start:
+        raise NotFound(f"no node with id {node_id!r}")
+    b = _Builder(max_nodes)
+    b.add_node(start[node_id])
+    types = [t.value for t in rel_types or ()]
+    frontier = [node_id]
+    for _level in range(depth):
+        if not frontier or b.truncated:
+            break
+        params: dict[str, Any] = {**rq.by_label(frontier, label_of), "types": types,
+                                  "limit": max_nodes * 4 + 1}
+        rows = await store.read(rq.expand(store.dialect), params)
+        nxt: list[str] = []
+        for row in sorted(rows, key=lambda r: (r["src"], r["id"], r["type"])):
+            known = row["id"] in b.nodes
+            if not known and b.add_node(row):
+                nxt.append(row["id"])
+            if row["id"] in b.nodes:
+                b.add_edge(row)
+        if len(rows) > max_nodes * 4:
+            b.truncated = True
+        frontier = nxt
+    return b.graph()
+
+
+async def path(store: GraphStore, source: str, target: str, max_hops: int = 4) -> Graph | None:
+    """A shortest path (either edge direction), or None when none is within `max_hops`."""
+    _check_id(source)
+    _check_id(target)
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}")
+    found = await store.shortest_path(source, target, max_hops)
+    if found is None:
+        return None
+    described = await _describe(store, list(found["nodes"]))
+    b = _Builder(MAX_NODES)
+    for nid in found["nodes"]:
+        b.add_node(described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""),
+                                          "name": nid})
+    for rel in found["rels"]:
+        b.add_edge({**rel, "key": None})
+    return b.graph()
+
+
+EXPORT_MAX_NODES = 100_000
+
+
+async def whole_graph(store: GraphStore, max_nodes: int = EXPORT_MAX_NODES) -> Graph:
+    """Every node and edge (for exports), up to `max_nodes` nodes."""
+    nodes = await store.read(rq.all_nodes(store.dialect), {"limit": max_nodes + 1})
+    b = _Builder(max_nodes)
+    for row in nodes:
+        b.add_node(row)
+    edges = await store.read(rq.all_edges(store.dialect), {"limit": max_nodes * 20})
+    for row in edges:
+        if row["source"] in b.nodes and row["target"] in b.nodes:
+            b.add_edge(row)
+    return b.graph()
+
+
+async def neighborhood_with_props(store: GraphStore, node_id: str, depth: int,
+                                  max_nodes: int = MAX_NODES) -> Graph:
+    """A neighbourhood with all node and edge properties (for exports): the induced subgraph."""
+    g = await neighborhood(store, node_id, depth, max_nodes)
+    ids = [n.id for n in g.nodes]
+    described = await _describe(store, ids)
+    b = _Builder(max_nodes)
+    for nid in ids:
+        b.add_node(described[nid])
+    b.truncated = g.truncated
+    rows = await store.read(rq.edges_between(store.dialect),
+                            {**rq.by_label(ids, label_of), "all": ids, "types": []})
+    for row in rows:
+        b.add_edge(row)
+    return b.graph()

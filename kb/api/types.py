@@ -1,0 +1,421 @@
+"""GraphQL object types, one per label, with their relationships as fields.
+
+Global ids: the model's stable ids already name their label (`actor:qasem-soleimani`,
+`claim:3f2a...`) and never change when a document is reloaded, so they serve directly as Relay
+global ids: `node(id:)` finds the label from the prefix, and a researcher can read and share an
+id without decoding base64.
+
+Every relationship field goes through the request's DataLoaders (see `kb.api.loaders`), so a
+list of parents costs one query per field, not one per parent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from kb.api.enums import (
+    ActorType,
+    DocFormat,
+    InvocationStance,
+    OutletRelation,
+    Stance,
+    Treatment,
+)
+from kb.api.limits import check_first
+from kb.api.loaders import Item, RelSpec
+
+REL_DEFAULT = 50
+E = TypeVar("E", bound=Enum)
+
+
+def _enum(cls: type[E], value: Any) -> E | None:
+    try:
+        return cls(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _str_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+async def _related(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
+                   first: int = REL_DEFAULT) -> list[Item]:
+    check_first(first)
+    if isinstance(value, Enum):
+        value = value.value
+    return await info.context.loaders.related(parent, spec, value, first)
+
+
+async def _node(info: Info, node_id: Any) -> Any:
+    if not isinstance(node_id, str):
+        return None
+    return to_node(await info.context.loaders.node(node_id))
+
+
+@strawberry.interface(description="Relay global object identification. The id is the model's "
+                      "stable id, prefixed with its label (`actor:...`, `claim:...`).")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.interface(description="Who can assert a claim: an actor or a news outlet.")
+class Agent(Node):
+    name: str
+
+
+@strawberry.type(description="A document of the corpus (article, post, scraped page).")
+class Document(Node):
+    title: str | None
+    format: DocFormat | None
+    publisher: str | None
+    author: str | None
+    url: str | None
+    published: dt.date | None
+    sha256: str | None
+    source: str | None = strawberry.field(description="The file the document was read from.")
+    description: str | None
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Document:
+        return cls(id=p["id"], title=p.get("title"), format=_enum(DocFormat, p.get("format")),
+                   publisher=p.get("publisher"), author=p.get("author"), url=p.get("url"),
+                   published=_date(p.get("published")), sha256=p.get("sha256"),
+                   source=p.get("source"), description=p.get("description"))
+
+    @strawberry.field(description="Sentences of the document, in order.")
+    async def passages(self, info: Info, first: int = 100) -> list[Passage]:
+        items = await _related(info, self.id, _S["doc_passages"], first=first)
+        return [Passage.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Claims reported in the document, in text order.")
+    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, "claims_by_document", first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Outlets that published the document or that it cites.")
+    async def outlets(self, info: Info, relation: OutletRelation | None = None,
+                      first: int = REL_DEFAULT) -> list[Outlet]:
+        kinds = [relation] if relation else list(OutletRelation)
+        out: list[Outlet] = []
+        for kind in kinds:
+            items = await _related(info, self.id, _S[f"doc_{kind.value}"], first=first)
+            out += [Outlet.from_props(i.props) for i in items]
+        return out
+
+
+@strawberry.type(description="One sentence of a document, with its character offsets.")
+class Passage(Node):
+    text: str
+    start: int | None
+    end: int | None
+    index: int | None
+    _doc: strawberry.Private[str | None]
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Passage:
+        return cls(id=p["id"], text=p.get("text") or "", start=p.get("start"), end=p.get("end"),
+                   index=p.get("index"), _doc=p.get("doc"))
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        return await _node(info, self._doc)
+
+    @strawberry.field(description="Claims evidenced by this passage.")
+    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, _S["passage_claims"], first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="A person, organisation, state or group.")
+class Actor(Agent):
+    type: ActorType | None
+    aliases: list[str]
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Actor:
+        return cls(id=p["id"], name=p.get("name") or p["id"], type=_enum(ActorType, p.get("type")),
+                   aliases=_str_list(p.get("aliases")))
+
+    @strawberry.field(description="Claims the actor asserted.")
+    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, _S["actor_claims"], first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Events the actor took part in, with the role, by date.")
+    async def events(self, info: Info, role: str | None = None,
+                     first: int = REL_DEFAULT) -> list[Participation]:
+        items = await _related(info, self.id, _S["actor_events"], role, first)
+        return [Participation(actor=self, event=Event.from_props(i.props),
+                              role=i.rel.get("role")) for i in items]
+
+    @strawberry.field(description="Groups or states the actor is a member of.")
+    async def member_of(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        items = await _related(info, self.id, _S["actor_member_of"], first=first)
+        return [Actor.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Passages that mention the actor.")
+    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        items = await _related(info, self.id, _S["actor_mentions"], first=first)
+        return [Passage.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="A legal concept, doctrine, standard or instrument.")
+class Concept(Node):
+    name: str
+    definition: str | None
+    aliases: list[str]
+    curated: bool
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Concept:
+        return cls(id=p["id"], name=p.get("name") or p["id"], definition=p.get("definition"),
+                   aliases=_str_list(p.get("aliases")), curated=bool(p.get("curated")))
+
+    @strawberry.field(description="Claims that invoke the concept; `stance` is the claim's "
+                      "stance toward the concept's application.")
+    async def claims(self, info: Info, stance: InvocationStance | None = None,
+                     first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, _S["concept_claims"], stance, first)
+        return [Claim.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Related concepts of the legal ontology, both directions.")
+    async def related(self, info: Info, kind: str | None = None,
+                      first: int = REL_DEFAULT) -> list[ConceptRelation]:
+        out = await _related(info, self.id, _S["concept_related_out"], kind, first)
+        inc = await _related(info, self.id, _S["concept_related_in"], kind, first)
+        return ([ConceptRelation(concept=Concept.from_props(i.props), kind=i.rel.get("kind"),
+                                 outgoing=True) for i in out]
+                + [ConceptRelation(concept=Concept.from_props(i.props), kind=i.rel.get("kind"),
+                                   outgoing=False) for i in inc])
+
+    @strawberry.field(description="Passages that mention the concept.")
+    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        items = await _related(info, self.id, _S["concept_mentions"], first=first)
+        return [Passage.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="An earlier episode that arguments compare an action to.")
+class Precedent(Node):
+    name: str
+    date: dt.date | None
+    summary: str | None
+    aliases: list[str]
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Precedent:
+        return cls(id=p["id"], name=p.get("name") or p["id"], date=_date(p.get("date")),
+                   summary=p.get("summary"), aliases=_str_list(p.get("aliases")))
+
+    @strawberry.field(description="Claims citing the precedent, with how they treat it.")
+    async def cited_by(self, info: Info, treatment: Treatment | None = None,
+                       first: int = REL_DEFAULT) -> list[Citation]:
+        items = await _related(info, self.id, _S["precedent_cited_by"], treatment, first)
+        return [Citation(claim=Claim.from_props(i.props), precedent=self,
+                         treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
+
+    @strawberry.field(description="Passages that mention the precedent.")
+    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        items = await _related(info, self.id, _S["precedent_mentions"], first=first)
+        return [Passage.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="Something that happened, with a date when one is known.")
+class Event(Node):
+    name: str
+    date: dt.date | None
+    date_text: str | None = strawberry.field(
+        description="The words the date was resolved from.")
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Event:
+        return cls(id=p["id"], name=p.get("name") or p["id"], date=_date(p.get("date")),
+                   date_text=p.get("date_text"))
+
+    @strawberry.field(description="Actors that took part, with their role.")
+    async def participants(self, info: Info, role: str | None = None,
+                           first: int = REL_DEFAULT) -> list[Participation]:
+        items = await _related(info, self.id, _S["event_participants"], role, first)
+        return [Participation(actor=Actor.from_props(i.props), event=self,
+                              role=i.rel.get("role")) for i in items]
+
+    @strawberry.field(description="Claims about the event.")
+    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, _S["event_claims"], first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="A publisher or a cited news source.")
+class Outlet(Agent):
+    domain: str | None
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Outlet:
+        return cls(id=p["id"], name=p.get("name") or p["id"], domain=p.get("domain"))
+
+    @strawberry.field(description="Claims the outlet asserted (\"NBC News reported ...\").")
+    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        items = await _related(info, self.id, _S["outlet_claims"], first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="Where a claim's words are: the W3C Web Annotation style anchor.")
+class Evidence:
+    quote: str | None = strawberry.field(description="The exact quoted text.")
+    start: int | None = strawberry.field(description="Offset of the quote in the document.")
+    end: int | None
+    prefix: str | None
+    suffix: str | None
+    _doc: strawberry.Private[str | None]
+    _passage: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        return await _node(info, self._doc)
+
+    @strawberry.field(description="The sentence that contains the quote.")
+    async def passage(self, info: Info) -> Passage | None:
+        return await _node(info, self._passage)
+
+
+@strawberry.type(description="An attributed assertion (a locution): these words, said by this "
+                 "speaker, reported in this document. Not an endorsement of its content.")
+class Claim(Node):
+    text: str
+    stance: Stance | None
+    modality: str | None
+    _props: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_props(cls, p: dict[str, Any]) -> Claim:
+        return cls(id=p["id"], text=p.get("text") or "", stance=_enum(Stance, p.get("stance")),
+                   modality=p.get("modality"), _props=p)
+
+    @strawberry.field(description="Who asserted it (an actor or an outlet).")
+    async def speaker(self, info: Info) -> Agent | None:
+        return await _node(info, self._props.get("speaker"))
+
+    @strawberry.field
+    def evidence(self) -> Evidence:
+        p = self._props
+        return Evidence(quote=p.get("quote"), start=p.get("start"), end=p.get("end"),
+                        prefix=p.get("prefix"), suffix=p.get("suffix"), _doc=p.get("doc"),
+                        _passage=p.get("passage"))
+
+    @strawberry.field(description="The document that reports the claim.")
+    async def document(self, info: Info) -> Document | None:
+        return await _node(info, self._props.get("doc"))
+
+    @strawberry.field(description="Concepts the claim invokes.")
+    async def concepts(self, info: Info, stance: InvocationStance | None = None,
+                       first: int = REL_DEFAULT) -> list[Concept]:
+        items = await _related(info, self.id, _S["claim_concepts"], stance, first)
+        return [Concept.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Precedents the claim cites, with its treatment of each.")
+    async def precedents(self, info: Info, treatment: Treatment | None = None,
+                         first: int = REL_DEFAULT) -> list[Citation]:
+        items = await _related(info, self.id, _S["claim_precedents"], treatment, first)
+        return [Citation(claim=self, precedent=Precedent.from_props(i.props),
+                         treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
+
+    @strawberry.field(description="Claims this claim supports.")
+    async def supports(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return await self._claims(info, "claim_supports", first)
+
+    @strawberry.field(description="Claims that support this claim.")
+    async def supported_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return await self._claims(info, "claim_supported_by", first)
+
+    @strawberry.field(description="Claims this claim attacks (contradicts).")
+    async def attacks(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return await self._claims(info, "claim_attacks", first)
+
+    @strawberry.field(description="Claims that attack (contradict) this claim.")
+    async def attacked_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return await self._claims(info, "claim_attacked_by", first)
+
+    @strawberry.field(description="Events the claim is about.")
+    async def about(self, info: Info, first: int = REL_DEFAULT) -> list[Event]:
+        items = await _related(info, self.id, _S["claim_about"], first=first)
+        return [Event.from_props(i.props) for i in items]
+
+    async def _claims(self, info: Info, spec: str, first: int) -> list[Claim]:
+        items = await _related(info, self.id, _S[spec], first=first)
+        return [Claim.from_props(i.props) for i in items]
+
+
+@strawberry.type(description="An actor's part in an event.")
+class Participation:
+    actor: Actor
+    event: Event
+    role: str | None
+
+
+@strawberry.type(description="A claim citing a precedent, and how: analogy or distinction.")
+class Citation:
+    claim: Claim
+    precedent: Precedent
+    treatment: Treatment | None
+
+
+@strawberry.type(description="An edge of the legal ontology, seen from one of its concepts.")
+class ConceptRelation:
+    concept: Concept
+    kind: str | None
+    outgoing: bool = strawberry.field(description="True when the edge points to `concept`.")
+
+
+_S: dict[str, RelSpec] = {
+    "doc_passages": RelSpec("Document", "HAS_PASSAGE", "Passage"),
+    "doc_PUBLISHED_BY": RelSpec("Document", "PUBLISHED_BY", "Outlet"),
+    "doc_CITES_SOURCE": RelSpec("Document", "CITES_SOURCE", "Outlet"),
+    "passage_claims": RelSpec("Passage", "EVIDENCED_BY", "Claim", out=False),
+    "actor_claims": RelSpec("Actor", "ASSERTS", "Claim"),
+    "actor_events": RelSpec("Actor", "PARTICIPATED_IN", "Event", prop="role"),
+    "actor_member_of": RelSpec("Actor", "MEMBER_OF", "Actor"),
+    "actor_mentions": RelSpec("Actor", "MENTIONED_IN", "Passage"),
+    "concept_claims": RelSpec("Concept", "INVOKES", "Claim", out=False, prop="stance"),
+    "concept_related_out": RelSpec("Concept", "RELATED_TO", "Concept", prop="kind"),
+    "concept_related_in": RelSpec("Concept", "RELATED_TO", "Concept", out=False, prop="kind"),
+    "concept_mentions": RelSpec("Concept", "MENTIONED_IN", "Passage"),
+    "precedent_cited_by": RelSpec("Precedent", "CITES_PRECEDENT", "Claim", out=False,
+                                  prop="treatment"),
+    "precedent_mentions": RelSpec("Precedent", "MENTIONED_IN", "Passage"),
+    "event_participants": RelSpec("Event", "PARTICIPATED_IN", "Actor", out=False, prop="role"),
+    "event_claims": RelSpec("Event", "ABOUT", "Claim", out=False),
+    "outlet_claims": RelSpec("Outlet", "ASSERTS", "Claim"),
+    "claim_concepts": RelSpec("Claim", "INVOKES", "Concept", prop="stance"),
+    "claim_precedents": RelSpec("Claim", "CITES_PRECEDENT", "Precedent", prop="treatment"),
+    "claim_supports": RelSpec("Claim", "SUPPORTS", "Claim"),
+    "claim_supported_by": RelSpec("Claim", "SUPPORTS", "Claim", out=False),
+    "claim_attacks": RelSpec("Claim", "ATTACKS", "Claim"),
+    "claim_attacked_by": RelSpec("Claim", "ATTACKS", "Claim", out=False),
+    "claim_about": RelSpec("Claim", "ABOUT", "Event"),
+}
+"""Every relationship field: the allow-listed (label, type, label, direction, edge property)."""
+
+_TYPES: dict[str, Any] = {
+    "Document": Document, "Passage": Passage, "Actor": Actor, "Concept": Concept,
+    "Precedent": Precedent, "Event": Event, "Claim": Claim, "Outlet": Outlet,
+}
+
+
+def to_node(row: dict[str, Any] | None) -> Any:
+    """The GraphQL object of a `nodes_by_id` row ({id, label, props}), or None."""
+    if row is None:
+        return None
+    cls = _TYPES.get(row["label"])
+    return cls.from_props({**row["props"], "id": row["id"]}) if cls else None
+
+
+NODE_TYPES = tuple(_TYPES.values())

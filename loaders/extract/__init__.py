@@ -1,0 +1,196 @@
+"""Extraction: one ReadDocument in, everything it contributes to the graph out.
+
+``extract`` runs every extractor in dependency order (actors first: the others resolve speakers,
+participants and dates through them) and turns their results into model nodes, mentions and
+relations with passage provenance. ``extraction_to_json`` is the fixed JSON shape quality is
+measured with from outside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.model import (
+    Actor,
+    ActorType,
+    Concept,
+    Extraction,
+    Label,
+    Mention,
+    Outlet,
+    Relation,
+    RelType,
+    ReadDocument,
+)
+from loaders.extract.actors import extract_actors
+from loaders.extract.claims import extract_claims
+from loaders.extract.concepts import extract_concepts
+from loaders.extract.context import build_context
+from loaders.extract.dates import format_date
+from loaders.extract.events import extract_events, reference_date
+from loaders.extract.precedents import extract_precedents
+from loaders.ontology import Ontology, load_ontology
+
+try:
+    from loaders.outlets import extract_outlets as _extract_outlets
+except ImportError:  # pragma: no cover - the outlets module is optional for extraction
+    _extract_outlets = None
+
+__all__ = ["extract", "extraction_to_json"]
+
+_EVENT_PRECISION: dict[str, str] = {}
+"""Event id -> date precision ("day" / "month" / "year"), for printing dates as the text gave them.
+(kb.model.Event has no precision field; this keeps the model unchanged.)"""
+
+
+def _outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
+    if _extract_outlets is None:
+        return [], []
+    return _extract_outlets(doc)
+
+
+def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
+    """Run every extractor on a document and assemble the Extraction."""
+    onto = onto or load_ontology()
+    ctx = build_context(doc, onto)
+    outlets, outlet_rels = _outlets(doc)
+    actors = extract_actors(ctx)
+    concepts = extract_concepts(ctx)
+    precedents = extract_precedents(ctx)
+    ctx.reference, ctx.reference_source = reference_date(ctx, actors)
+    events = extract_events(ctx, actors, precedents)
+    claims = extract_claims(ctx, actors, concepts, precedents, {o.name for o in outlets})
+    for aid, (name, _kind) in claims.new_actors.items():
+        if aid not in actors.actors:
+            actors.actors[aid] = Actor(aid, name, ActorType.GROUP, [])
+
+    ex = Extraction(document=doc.meta, passages=list(doc.passages))
+    ex.actors = list(actors.actors.values())
+    cids = sorted({m.concept_id for m in concepts})
+    for cid in cids:
+        entry = onto.concepts[cid.removeprefix("concept:")]
+        ex.concepts.append(Concept(cid, entry.name, entry.definition, list(entry.aliases)))
+    ex.precedents = list(precedents.precedents.values())
+    ex.events = events.events
+    _EVENT_PRECISION.update(events.precision)
+    ex.claims = claims.claims
+    known_outlets = {o.id for o in outlets}
+    for cid, label in claims.speaker_labels.items():
+        if label == Label.OUTLET:
+            claim = next(c for c in claims.claims if c.id == cid)
+            if claim.speaker_id and claim.speaker_id not in known_outlets:
+                outlets.append(Outlet(claim.speaker_id, claims.speakers[cid]))
+                known_outlets.add(claim.speaker_id)
+    ex.outlets = outlets
+
+    m = ex.mentions
+    for am in actors.mentions:
+        m.append(Mention(am.actor_id, Label.ACTOR, am.passage_id, am.start, am.end))
+    for cm in concepts:
+        m.append(Mention(cm.concept_id, Label.CONCEPT, cm.passage_id, cm.start, cm.end))
+    for pm in precedents.mentions:
+        m.append(Mention(pm.precedent_id, Label.PRECEDENT, pm.passage_id, pm.start, pm.end))
+    for eid, pid, s, e in events.mentions:
+        m.append(Mention(eid, Label.EVENT, pid, s, e))
+
+    r = ex.relations
+    r.extend(outlet_rels)
+    for mm in m:
+        r.append(Relation(RelType.MENTIONED_IN, mm.entity_id, mm.label, mm.passage_id,
+                          Label.PASSAGE, mm.passage_id, {"start": mm.start, "end": mm.end}))
+    for c in claims.claims:
+        pid = c.evidence.passage_id
+        if c.speaker_id:
+            slabel = claims.speaker_labels.get(c.id, Label.ACTOR)
+            r.append(Relation(RelType.ASSERTS, c.speaker_id, slabel, c.id, Label.CLAIM, pid))
+        r.append(Relation(RelType.EVIDENCED_BY, c.id, Label.CLAIM, pid, Label.PASSAGE, pid,
+                          {"start": c.evidence.start, "end": c.evidence.end}))
+        for cid in c.concept_ids:
+            r.append(Relation(RelType.INVOKES, c.id, Label.CLAIM, cid, Label.CONCEPT, pid,
+                              {"stance": c.stance.value if c.stance.value != "attacks" else "disputes"}))
+        for prid, treatment in c.precedent_ids:
+            r.append(Relation(RelType.CITES_PRECEDENT, c.id, Label.CLAIM, prid, Label.PRECEDENT,
+                              pid, {"treatment": treatment.value}))
+        for aid in c.about_ids:
+            r.append(Relation(RelType.ABOUT, c.id, Label.CLAIM, aid, Label.ACTOR, pid))
+    claim_pid = {c.id: c.evidence.passage_id for c in claims.claims}
+    for kind, src, dst in claims.relations:
+        r.append(Relation(RelType(kind), src, Label.CLAIM, dst, Label.CLAIM, claim_pid[src]))
+    for aid, eid, role, pid in events.participants:
+        r.append(Relation(RelType.PARTICIPATED_IN, aid, Label.ACTOR, eid, Label.EVENT, pid,
+                          {"role": role}))
+    present = set(cids)
+    for cid in cids:
+        for to, kind in onto.concepts[cid.removeprefix("concept:")].related:
+            if f"concept:{to}" in present:
+                r.append(Relation(RelType.RELATED_TO, cid, Label.CONCEPT, f"concept:{to}",
+                                  Label.CONCEPT, None, {"kind": kind}))
+    return ex
+
+
+def extraction_to_json(ex: Extraction) -> dict[str, Any]:
+    """The fixed JSON shape used to measure extraction quality from outside."""
+    meta = ex.document
+    actor_name = {a.id: a.name for a in ex.actors}
+    outlet_name = {o.id: o.name for o in ex.outlets}
+    concept_name = {c.id: c.name for c in ex.concepts}
+    precedent_name = {p.id: p.name for p in ex.precedents}
+    treatments: dict[str, str] = {}
+    for c in ex.claims:
+        for pid, t in c.precedent_ids:
+            treatments.setdefault(pid, t.value)
+    for rel in ex.relations:
+        if rel.type == RelType.CITES_PRECEDENT:
+            treatments.setdefault(rel.target_id, rel.props.get("treatment", "mentions"))
+    participants: dict[str, list[dict[str, str]]] = {}
+    for rel in ex.relations:
+        if rel.type == RelType.PARTICIPATED_IN:
+            participants.setdefault(rel.target_id, []).append(
+                {"name": actor_name.get(rel.source_id, rel.source_id), "role": rel.props.get("role", "")}
+            )
+
+    def speaker(c: Any) -> str:
+        if c.speaker_id is None:
+            return "the author"
+        return actor_name.get(c.speaker_id) or outlet_name.get(c.speaker_id) or c.speaker_id
+
+    return {
+        "document": {
+            "id": meta.id,
+            "title": meta.title,
+            "format": meta.format.value if meta.format else None,
+            "publisher": meta.publisher,
+            "author": meta.author,
+            "published": meta.published.isoformat() if meta.published else None,
+            "url": meta.url,
+            "sha256": meta.sha256,
+            "source": meta.source,
+        },
+        "passages": len(ex.passages),
+        "actors": [{"name": a.name, "type": a.type.value, "aliases": list(a.aliases)} for a in ex.actors],
+        "concepts": [{"id": c.id, "name": c.name} for c in ex.concepts],
+        "precedents": [
+            {"id": p.id, "name": p.name, "treatment": treatments.get(p.id, "mentions")}
+            for p in ex.precedents
+        ],
+        "events": [
+            {
+                "name": e.name,
+                "date": format_date(e.date, _EVENT_PRECISION.get(e.id, "day")),
+                "participants": participants.get(e.id, []),
+            }
+            for e in ex.events
+        ],
+        "claims": [
+            {
+                "speaker": speaker(c),
+                "text": c.text,
+                "stance": c.stance.value,
+                "concepts": [concept_name.get(x, x) for x in c.concept_ids],
+                "precedents": [precedent_name.get(x, x) for x, _ in c.precedent_ids],
+                "evidence": {"start": c.evidence.start, "end": c.evidence.end, "quote": c.evidence.quote},
+            }
+            for c in ex.claims
+        ],
+        "outlets": [o.name for o in ex.outlets],
+    }

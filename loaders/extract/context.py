@@ -1,0 +1,139 @@
+"""What every extractor needs to know about one document, computed once.
+
+Extractors work on a *masked* copy of each passage: the same length as the raw slice (so every
+offset stays an offset into the original file) but with link targets, bare URLs, Markdown
+emphasis and editorial markers blanked out, so that a URL slug such as
+``trump-defends-killing-iranian-general-accuses-plotting-imminent`` never yields a concept,
+an actor or a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from kb.model import Passage, ReadDocument
+from loaders.ontology import Ontology, fold, load_ontology
+
+_MASKS = [
+    re.compile(r"\]\([^)\s]*\)"),  # Markdown link target
+    re.compile(r"<?https?://[^\s)>\]]+>?"),  # bare URL
+    re.compile(r"\bwww\.[^\s)]+"),
+    re.compile(r"\*\*|__"),  # emphasis markers
+    re.compile(r"(?m)^\s*[*+-]\s+"),  # bullet markers
+    re.compile(r"\bTK/"),  # editorial "to come" marker
+    re.compile(r"(?m)^#+\s"),  # heading markers
+    re.compile(r"[\[\]]"),  # link brackets (the link text itself stays)
+]
+_CAPTION = re.compile(r"\((?:Photo|Image|Credit|Picture)\b[^)]*\)|\bpictured\b|^Photo:", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SMALL = {
+    "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from",
+    "as", "is", "vs", "but", "into", "over",
+}
+
+
+def mask(text: str) -> str:
+    """Blank out markup and URLs, keeping the length (offsets stay valid)."""
+    chars = list(text)
+    for pat in _MASKS:
+        for m in pat.finditer(text):
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def is_headline(text: str) -> bool:
+    """Title Case text (a headline, a teaser line) where capitals say nothing about names."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL]
+    if len(words) < 4:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text).lower())
+
+
+@dataclass(slots=True)
+class PassageView:
+    """A passage with its masked text and flags the extractors share."""
+
+    passage: Passage
+    masked: str
+    headline: bool
+    caption: bool
+    duplicate: bool = False
+    """Repeats (a near copy of) another passage: a pull quote, a dek, a repeated caption."""
+
+    @property
+    def start(self) -> int:
+        return self.passage.start
+
+    @property
+    def id(self) -> str:
+        return self.passage.id
+
+
+@dataclass(slots=True)
+class DocContext:
+    doc: ReadDocument
+    onto: Ontology
+    views: list[PassageView]
+    lower_vocab: set[str]
+    """Words that occur in lower case somewhere in the document (to spot sentence-initial
+    capitals that are ordinary words)."""
+    reference: date | None = None
+    reference_source: str = "none"
+    anchors: list[date] = field(default_factory=list)
+
+    @property
+    def raw(self) -> str:
+        return self.doc.raw
+
+
+def _mark_duplicates(views: list[PassageView]) -> None:
+    """Flag passages whose words are (almost) all inside a longer passage.
+
+    Scraped pages repeat a pull quote, a dek or a caption; the longer body copy is kept.
+    Token sets are indexed by their rarest token, so this is not quadratic on long documents.
+    """
+    toks = [set(_tokens(v.masked)) for v in views]
+    df: Counter[str] = Counter(t for s in toks for t in s)
+    index: dict[str, list[int]] = {}
+    for i, s in enumerate(toks):
+        for t in s:
+            index.setdefault(t, []).append(i)
+    for i, s in enumerate(toks):
+        if len(s) < 6:
+            continue
+        rare = min(s, key=lambda t: df[t])
+        for j in index.get(rare, []):
+            if j == i or len(toks[j]) < len(s):
+                continue
+            if len(toks[j]) == len(s) and j > i:
+                continue  # exact repeat: keep the later copy, flag the earlier ones
+            if len(s & toks[j]) >= 0.9 * len(s):
+                views[i].duplicate = True
+                break
+
+
+def build_context(doc: ReadDocument, onto: Ontology | None = None) -> DocContext:
+    onto = onto or load_ontology()
+    views: list[PassageView] = []
+    for p in doc.passages:
+        masked = mask(p.text)
+        views.append(
+            PassageView(p, masked, is_headline(masked), bool(_CAPTION.search(p.text)))
+        )
+    _mark_duplicates(views)
+    vocab: set[str] = set()
+    for v in views:
+        for w in _WORD.findall(v.masked):
+            if w[0].islower():
+                vocab.add(w)
+    return DocContext(doc, onto, views, vocab)
