@@ -173,6 +173,8 @@ class Event:
     date: date | None = None
     date_text: str | None = None
     """The words the date was resolved from ("December 27", "last summer")."""
+    date_precision: str = "day"
+    """How much of `date` the text states: "year", "month" or "day"."""
 
 
 @dataclass(slots=True)

@@ -91,7 +91,8 @@ def extraction_rows(ex: Extraction) -> GraphRows:
         g.node(Label.PRECEDENT, pr.id, name=pr.name, summary=pr.summary, date=pr.date,
                aliases=list(pr.aliases), aliases_text=" | ".join(pr.aliases))
     for e in ex.events:
-        g.node(Label.EVENT, e.id, name=e.name, date=e.date, date_text=e.date_text)
+        g.node(Label.EVENT, e.id, name=e.name, date=e.date, date_text=e.date_text,
+               date_precision=e.date_precision)
     for o in ex.outlets:
         g.node(Label.OUTLET, o.id, name=o.name, domain=o.domain)
     for m in ex.mentions:

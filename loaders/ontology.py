@@ -7,8 +7,6 @@ compiling a few hundred regular expressions per document would dominate the inge
 
 from __future__ import annotations
 
-import importlib.resources
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,8 +25,7 @@ from kb.model import (
     Relation,
     RelType,
 )
-
-ONTOLOGY_ENV = "KB_ONTOLOGY_DIR"
+from seeds import ontology_dir
 
 
 @dataclass(slots=True)
@@ -158,7 +155,9 @@ def phrase_pattern(phrase: str) -> str:
     body = ""
     for j, p in enumerate(parts):
         if j:
-            body += r"[\s\-]*" if parts[j - 1] not in {"\\(", "\\/"} and p not in {"\\)", "\\/"} else ""
+            body += (
+                r"[\s\-]*" if parts[j - 1] not in {"\\(", "\\/"} and p not in {"\\)", "\\/"} else ""
+            )
         body += p
     return rf"(?<![\w-]){body}(?![\w-])"
 
@@ -171,20 +170,6 @@ def _compile(phrases: list[str], patterns: list[str]) -> re.Pattern[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-def ontology_dir() -> Path:
-    """Where the YAML files are: $KB_ONTOLOGY_DIR, the installed package data, or the tree."""
-    env = os.environ.get(ONTOLOGY_ENV)
-    if env:
-        return Path(env)
-    try:
-        res = importlib.resources.files("kb.seeds") / "ontology"
-        if res.is_dir():
-            return Path(str(res))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - depends on installation
-        pass
-    return Path(__file__).resolve().parent.parent / "seeds" / "ontology"
 
 
 def _date(value: Any) -> date | None:
@@ -254,7 +239,11 @@ def load_ontology(path: str | None = None) -> Ontology:
             ]
             aid = f"actor:{a['id']}"
             actors[aid] = ActorEntry(
-                aid, a["name"], atype, [str(x) for x in a.get("aliases", [])], offices,
+                aid,
+                a["name"],
+                atype,
+                [str(x) for x in a.get("aliases", [])],
+                offices,
                 _date(a.get("died")),
             )
     for spec in adata.get("states", []):
@@ -282,7 +271,9 @@ def load_ontology(path: str | None = None) -> Ontology:
     return Ontology(concepts, precedents, actors, outlets, actor_alias, actor_key, outlet_alias)
 
 
-def ontology_graph(onto: Ontology | None = None) -> tuple[list[Concept], list[Precedent], list[Relation]]:
+def ontology_graph(
+    onto: Ontology | None = None,
+) -> tuple[list[Concept], list[Precedent], list[Relation]]:
     """The curated concepts and precedents as model objects, with the RELATED_TO edges.
 
     For loading the thesaurus itself into the store once (documents then link to it).

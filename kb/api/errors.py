@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
 
-from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from graphql import GraphQLError
 from kb.store.base import StoreError, StoreTimeout, StoreUnavailable
 
 log = logging.getLogger("kb.api")
@@ -64,8 +64,9 @@ STORE_TIMEOUT_MESSAGE = "The graph store did not answer in time; narrow the quer
 INTERNAL_MESSAGE = "Internal server error."
 
 
-def classify(error: GraphQLError) -> tuple[Code, str]:
-    """The code and the client-safe message for one error."""
+def classify(error: GraphQLError, validation: bool = False) -> tuple[Code, str]:
+    """The code and the client-safe message for one error (`validation`: it was reported by
+    parsing or validating the document, rather than by coercing variables or executing)."""
     original = error.original_error
     if isinstance(original, ApiError):
         return original.code, str(original)
@@ -77,8 +78,7 @@ def classify(error: GraphQLError) -> tuple[Code, str]:
         return classify(original)
     if error.path is None and not isinstance(original, StoreError):
         # Raised before any resolver ran: parsing, validation or coercion of the request.
-        code = (Code.GRAPHQL_VALIDATION_FAILED if original is None
-                else Code.BAD_USER_INPUT)
+        code = Code.GRAPHQL_VALIDATION_FAILED if validation else Code.BAD_USER_INPUT
         existing = (error.extensions or {}).get("code")
         return Code(existing) if existing in Code.__members__ else code, error.message
     return Code.INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE
@@ -105,6 +105,21 @@ class ErrorPolicy(SchemaExtension):
     called, so the app starts reconnecting without waiting for a health probe.
     """
 
+    def __init__(self) -> None:
+        self._document_errors: set[int] = set()
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        self._remember()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._remember()
+
+    def _remember(self) -> None:
+        self._document_errors |= {id(e) for e in self.execution_context.pre_execution_errors
+                                  or ()}
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
@@ -113,7 +128,7 @@ class ErrorPolicy(SchemaExtension):
             return
         cleaned: list[GraphQLError] = []
         for error in errors:
-            code, message = classify(error)
+            code, message = classify(error, id(error) in self._document_errors)
             if code is Code.STORE_UNAVAILABLE:
                 hook: Callable[[], Any] | None = getattr(
                     self.execution_context.context, "on_store_down", None)

@@ -52,10 +52,12 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     type plus properties, keyed by the edge's stable key."""
     g = nx.MultiDiGraph()
     for n in graph.nodes:
-        g.add_node(n.id, **_attrs(n.props, ("id",)), labels=n.label, name=n.name,
-                   **({"kind": n.kind} if n.kind else {}))
+        attrs = {**_attrs(n.props, ("id",)), "labels": n.label, "name": n.name}
+        if n.kind:
+            attrs["kind"] = n.kind
+        g.add_node(n.id, **attrs)
     for e in graph.edges:
-        g.add_edge(e.source, e.target, key=e.id, **_attrs(e.props, ("key",)), type=e.type)
+        g.add_edge(e.source, e.target, key=e.id, **{**_attrs(e.props, ("key",)), "type": e.type})
     return g
 
 

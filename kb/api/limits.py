@@ -13,6 +13,13 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -30,13 +37,6 @@ from graphql import (
     get_named_type,
     value_from_ast_untyped,
 )
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
-
 from kb.api.errors import BadInput, Code
 
 MAX_PAGE = 100
@@ -109,7 +109,9 @@ class _Cost:
             return 1
         args = {a.name.value: value_from_ast_untyped(a.value, self.variables)
                 for a in sel.arguments or ()}
-        mult = _multiplier(field_def, args)
+        # A connection's page size is counted on the connection field, not again on its edges.
+        in_page = getattr(parent, "name", "").endswith("Connection")
+        mult = 1 if in_page else _multiplier(field_def, args)
         if sel.selection_set is None:
             return 1
         child = self.selections(sel.selection_set, get_named_type(field_def.type), seen)

@@ -90,9 +90,8 @@ class Mutation:
     async def ingest_document(self, info: Info, text: str, filename: str,
                               metadata: DocumentMetadata | None = None) -> IngestResult:
         require_token(info)
-        from loaders.errors import DocumentError
-
         from kb.ingest import Status, ingest_extraction
+        from loaders.errors import DocumentError
 
         if not text.strip():
             raise BadInput("`text` is empty")

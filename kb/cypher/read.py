@@ -271,7 +271,7 @@ def _sample_filters() -> dict[str, Pred]:
 for _label, _pred in _sample_filters().items():
     _c = compile_where(_label, _pred)
     query(f"read.sample_filter.{_label}",
-          _match(_label, _c) + " RETURN n.id AS id LIMIT 1")  # noqa: S608 (allow-listed parts)
+          _match(_label, _c) + " RETURN n.id AS id LIMIT 1")
 
 # -- nodes by id, relationship fields --------------------------------------------------------
 

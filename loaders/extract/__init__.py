@@ -18,13 +18,13 @@ from kb.model import (
     Label,
     Mention,
     Outlet,
+    ReadDocument,
     Relation,
     RelType,
-    ReadDocument,
 )
-from loaders.extract.actors import extract_actors
+from loaders.extract.actors import ActorResult, extract_actors
 from loaders.extract.claims import extract_claims
-from loaders.extract.concepts import extract_concepts
+from loaders.extract.concepts import ConceptMention, extract_concepts
 from loaders.extract.context import build_context
 from loaders.extract.dates import format_date
 from loaders.extract.events import extract_events, reference_date
@@ -38,7 +38,6 @@ except ImportError:  # pragma: no cover - the outlets module is optional for ext
 
 __all__ = ["extract", "extraction_to_json"]
 
-_EVENT_PRECISION: dict[str, str] = {}
 """Event id -> date precision ("day" / "month" / "year"), for printing dates as the text gave them.
 (kb.model.Event has no precision field; this keeps the model unchanged.)"""
 
@@ -49,6 +48,29 @@ def _outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
     return _extract_outlets(doc)
 
 
+def _drop_actors_inside(
+    actors: ActorResult, concepts: list[ConceptMention], doc: ReadDocument
+) -> None:
+    """A name inside a concept ("UN" in "UN Charter") is part of the concept, not an actor."""
+    spans = sorted((c.start, c.end) for c in concepts)
+    if not spans:
+        return
+    keep = [
+        m
+        for m in actors.mentions
+        if not any(s <= m.start and m.end <= e and (m.start, m.end) != (s, e) for s, e in spans)
+    ]
+    if len(keep) == len(actors.mentions):
+        return
+    actors.mentions[:] = keep
+    alive = {m.actor_id for m in keep}
+    author = doc.meta.author or ""
+    for aid in list(actors.actors):
+        if aid not in alive and actors.actors[aid].name != author:
+            del actors.actors[aid]
+            actors.counts.pop(aid, None)
+
+
 def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     """Run every extractor on a document and assemble the Extraction."""
     onto = onto or load_ontology()
@@ -57,12 +79,13 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     actors = extract_actors(ctx)
     concepts = extract_concepts(ctx)
     precedents = extract_precedents(ctx)
+    _drop_actors_inside(actors, concepts, doc)
     ctx.reference, ctx.reference_source = reference_date(ctx, actors)
     events = extract_events(ctx, actors, precedents)
     claims = extract_claims(ctx, actors, concepts, precedents, {o.name for o in outlets})
-    for aid, (name, _kind) in claims.new_actors.items():
+    for aid, (name, kind) in claims.new_actors.items():
         if aid not in actors.actors:
-            actors.actors[aid] = Actor(aid, name, ActorType.GROUP, [])
+            actors.actors[aid] = Actor(aid, name, ActorType(kind), [])
 
     ex = Extraction(document=doc.meta, passages=list(doc.passages))
     ex.actors = list(actors.actors.values())
@@ -72,7 +95,8 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
         ex.concepts.append(Concept(cid, entry.name, entry.definition, list(entry.aliases)))
     ex.precedents = list(precedents.precedents.values())
     ex.events = events.events
-    _EVENT_PRECISION.update(events.precision)
+    for event in ex.events:
+        event.date_precision = events.precision.get(event.id, "day")
     ex.claims = claims.claims
     known_outlets = {o.id for o in outlets}
     for cid, label in claims.speaker_labels.items():
@@ -96,35 +120,83 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     r = ex.relations
     r.extend(outlet_rels)
     for mm in m:
-        r.append(Relation(RelType.MENTIONED_IN, mm.entity_id, mm.label, mm.passage_id,
-                          Label.PASSAGE, mm.passage_id, {"start": mm.start, "end": mm.end}))
+        r.append(
+            Relation(
+                RelType.MENTIONED_IN,
+                mm.entity_id,
+                mm.label,
+                mm.passage_id,
+                Label.PASSAGE,
+                mm.passage_id,
+                {"start": mm.start, "end": mm.end},
+            )
+        )
     for c in claims.claims:
         pid = c.evidence.passage_id
         if c.speaker_id:
             slabel = claims.speaker_labels.get(c.id, Label.ACTOR)
             r.append(Relation(RelType.ASSERTS, c.speaker_id, slabel, c.id, Label.CLAIM, pid))
-        r.append(Relation(RelType.EVIDENCED_BY, c.id, Label.CLAIM, pid, Label.PASSAGE, pid,
-                          {"start": c.evidence.start, "end": c.evidence.end}))
+        r.append(
+            Relation(
+                RelType.EVIDENCED_BY,
+                c.id,
+                Label.CLAIM,
+                pid,
+                Label.PASSAGE,
+                pid,
+                {"start": c.evidence.start, "end": c.evidence.end},
+            )
+        )
         for cid in c.concept_ids:
-            r.append(Relation(RelType.INVOKES, c.id, Label.CLAIM, cid, Label.CONCEPT, pid,
-                              {"stance": c.stance.value if c.stance.value != "attacks" else "disputes"}))
+            r.append(
+                Relation(
+                    RelType.INVOKES,
+                    c.id,
+                    Label.CLAIM,
+                    cid,
+                    Label.CONCEPT,
+                    pid,
+                    {"stance": c.stance.value if c.stance.value != "attacks" else "disputes"},
+                )
+            )
         for prid, treatment in c.precedent_ids:
-            r.append(Relation(RelType.CITES_PRECEDENT, c.id, Label.CLAIM, prid, Label.PRECEDENT,
-                              pid, {"treatment": treatment.value}))
+            r.append(
+                Relation(
+                    RelType.CITES_PRECEDENT,
+                    c.id,
+                    Label.CLAIM,
+                    prid,
+                    Label.PRECEDENT,
+                    pid,
+                    {"treatment": treatment.value},
+                )
+            )
         for aid in c.about_ids:
             r.append(Relation(RelType.ABOUT, c.id, Label.CLAIM, aid, Label.ACTOR, pid))
     claim_pid = {c.id: c.evidence.passage_id for c in claims.claims}
     for kind, src, dst in claims.relations:
         r.append(Relation(RelType(kind), src, Label.CLAIM, dst, Label.CLAIM, claim_pid[src]))
     for aid, eid, role, pid in events.participants:
-        r.append(Relation(RelType.PARTICIPATED_IN, aid, Label.ACTOR, eid, Label.EVENT, pid,
-                          {"role": role}))
+        r.append(
+            Relation(
+                RelType.PARTICIPATED_IN, aid, Label.ACTOR, eid, Label.EVENT, pid, {"role": role}
+            )
+        )
     present = set(cids)
     for cid in cids:
         for to, kind in onto.concepts[cid.removeprefix("concept:")].related:
             if f"concept:{to}" in present:
-                r.append(Relation(RelType.RELATED_TO, cid, Label.CONCEPT, f"concept:{to}",
-                                  Label.CONCEPT, None, {"kind": kind}))
+                r.append(
+                    Relation(
+                        RelType.RELATED_TO,
+                        cid,
+                        Label.CONCEPT,
+                        f"concept:{to}",
+                        Label.CONCEPT,
+                        None,
+                        {"kind": kind},
+                    )
+                )
     return ex
 
 
@@ -146,7 +218,10 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
     for rel in ex.relations:
         if rel.type == RelType.PARTICIPATED_IN:
             participants.setdefault(rel.target_id, []).append(
-                {"name": actor_name.get(rel.source_id, rel.source_id), "role": rel.props.get("role", "")}
+                {
+                    "name": actor_name.get(rel.source_id, rel.source_id),
+                    "role": rel.props.get("role", ""),
+                }
             )
 
     def speaker(c: Any) -> str:
@@ -167,7 +242,9 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
             "source": meta.source,
         },
         "passages": len(ex.passages),
-        "actors": [{"name": a.name, "type": a.type.value, "aliases": list(a.aliases)} for a in ex.actors],
+        "actors": [
+            {"name": a.name, "type": a.type.value, "aliases": list(a.aliases)} for a in ex.actors
+        ],
         "concepts": [{"id": c.id, "name": c.name} for c in ex.concepts],
         "precedents": [
             {"id": p.id, "name": p.name, "treatment": treatments.get(p.id, "mentions")}
@@ -176,7 +253,7 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
         "events": [
             {
                 "name": e.name,
-                "date": format_date(e.date, _EVENT_PRECISION.get(e.id, "day")),
+                "date": format_date(e.date, e.date_precision),
                 "participants": participants.get(e.id, []),
             }
             for e in ex.events
@@ -188,7 +265,11 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
                 "stance": c.stance.value,
                 "concepts": [concept_name.get(x, x) for x in c.concept_ids],
                 "precedents": [precedent_name.get(x, x) for x, _ in c.precedent_ids],
-                "evidence": {"start": c.evidence.start, "end": c.evidence.end, "quote": c.evidence.quote},
+                "evidence": {
+                    "start": c.evidence.start,
+                    "end": c.evidence.end,
+                    "quote": c.evidence.quote,
+                },
             }
             for c in ex.claims
         ],

@@ -23,67 +23,417 @@ except ImportError:  # pragma: no cover - depends on the tree
     _outlet_table = None
 
 TITLES = [
-    "Vice President", "President", "Prime Minister", "Deputy Prime Minister", "Defense Secretary",
-    "Defence Secretary", "Secretary of State", "Secretary of Defense", "Defense Minister",
-    "Foreign Minister", "Foreign Secretary", "Interior Minister", "Home Secretary", "Secretary",
-    "Minister", "Senator", "Sen.", "Rep.", "Representative", "Congressman", "Congresswoman",
-    "Gov.", "Governor", "Mayor", "Major General", "Maj. Gen.", "Lieutenant General", "Lt. Gen.",
-    "Brigadier General", "Brig. Gen.", "General", "Gen.", "Admiral", "Adm.", "Vice Admiral",
-    "Colonel", "Col.", "Lt. Col.", "Lieutenant", "Lt.", "Captain", "Capt.", "Major", "Maj.",
-    "Sergeant", "Sgt.", "Ayatollah", "Grand Ayatollah", "Sheikh", "Sheik", "King", "Queen",
-    "Crown Prince", "Prince", "Emir", "Sultan", "Chancellor", "Judge", "Justice", "Chief Justice",
-    "Speaker", "House Speaker", "Supreme Leader", "Commander", "Director", "Ambassador",
-    "Attorney General", "Mr.", "Mrs.", "Ms.", "Dr.", "Professor", "Prof.", "Pope", "Cardinal",
-    "Rabbi", "Imam", "Field Marshal", "Marshal", "Spokesman", "Spokeswoman", "Chairman",
-    "Chairwoman", "National Security Adviser", "National Security Advisor", "Chief of Staff",
-    "Leader", "Majority Leader", "Minority Leader", "Senate Majority Leader", "Mr", "Mrs", "Ms",
-    "Dr", "Sir", "Dame", "Lord", "Lady", "Rev.", "Reverend", "Special Envoy", "Envoy",
-    "Special Rapporteur", "Rapporteur", "Secretary-General", "Secretary General", "Gen",
+    "Vice President",
+    "President",
+    "Prime Minister",
+    "Deputy Prime Minister",
+    "Defense Secretary",
+    "Defence Secretary",
+    "Secretary of State",
+    "Secretary of Defense",
+    "Defense Minister",
+    "Foreign Minister",
+    "Foreign Secretary",
+    "Interior Minister",
+    "Home Secretary",
+    "Secretary",
+    "Minister",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Representative",
+    "Congressman",
+    "Congresswoman",
+    "Gov.",
+    "Governor",
+    "Mayor",
+    "Major General",
+    "Maj. Gen.",
+    "Lieutenant General",
+    "Lt. Gen.",
+    "Brigadier General",
+    "Brig. Gen.",
+    "General",
+    "Gen.",
+    "Admiral",
+    "Adm.",
+    "Vice Admiral",
+    "Colonel",
+    "Col.",
+    "Lt. Col.",
+    "Lieutenant",
+    "Lt.",
+    "Captain",
+    "Capt.",
+    "Major",
+    "Maj.",
+    "Sergeant",
+    "Sgt.",
+    "Ayatollah",
+    "Grand Ayatollah",
+    "Sheikh",
+    "Sheik",
+    "King",
+    "Queen",
+    "Crown Prince",
+    "Prince",
+    "Emir",
+    "Sultan",
+    "Chancellor",
+    "Judge",
+    "Justice",
+    "Chief Justice",
+    "Speaker",
+    "House Speaker",
+    "Supreme Leader",
+    "Commander",
+    "Director",
+    "Ambassador",
+    "Attorney General",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Professor",
+    "Prof.",
+    "Pope",
+    "Cardinal",
+    "Rabbi",
+    "Imam",
+    "Field Marshal",
+    "Marshal",
+    "Spokesman",
+    "Spokeswoman",
+    "Chairman",
+    "Chairwoman",
+    "National Security Adviser",
+    "National Security Advisor",
+    "Chief of Staff",
+    "Leader",
+    "Majority Leader",
+    "Minority Leader",
+    "Senate Majority Leader",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "Rev.",
+    "Reverend",
+    "Special Envoy",
+    "Envoy",
+    "Special Rapporteur",
+    "Rapporteur",
+    "Secretary-General",
+    "Secretary General",
+    "Gen",
 ]
 _TITLE_SET = {t.lower(): t for t in TITLES}
 _MAX_TITLE = max(len(t.split()) for t in TITLES)
 PRESIDENT_TITLES = {"president"}
 
 ORG_HEADS = {
-    "force", "forces", "corps", "army", "navy", "ministry", "council", "department", "assembly",
-    "committee", "agency", "party", "administration", "court", "congress", "senate", "guard",
-    "guards", "command", "office", "commission", "university", "institute", "foundation", "bank",
-    "union", "nations", "organization", "organisation", "authority", "service", "bureau",
-    "parliament", "cabinet", "government", "coalition", "alliance", "pentagon", "police",
-    "tribunal", "center", "centre", "association", "federation", "secretariat", "board",
-    "directorate", "majlis", "knesset", "duma", "kremlin", "fund",
+    "force",
+    "forces",
+    "corps",
+    "army",
+    "navy",
+    "ministry",
+    "council",
+    "department",
+    "assembly",
+    "committee",
+    "agency",
+    "party",
+    "administration",
+    "court",
+    "congress",
+    "senate",
+    "guard",
+    "guards",
+    "command",
+    "office",
+    "commission",
+    "university",
+    "institute",
+    "foundation",
+    "bank",
+    "union",
+    "nations",
+    "organization",
+    "organisation",
+    "authority",
+    "service",
+    "bureau",
+    "parliament",
+    "cabinet",
+    "government",
+    "coalition",
+    "alliance",
+    "pentagon",
+    "police",
+    "tribunal",
+    "center",
+    "centre",
+    "association",
+    "federation",
+    "secretariat",
+    "board",
+    "directorate",
+    "majlis",
+    "knesset",
+    "duma",
+    "kremlin",
+    "fund",
 }
 GROUP_HEADS = {
-    "hezbollah", "hizbollah", "hizballah", "brigade", "brigades", "front", "movement", "militia",
-    "militias", "taliban", "jihad", "hamas", "qaeda", "shabaab", "battalion", "battalions",
-    "network", "houthis", "mobilization", "mobilisation",
+    "hezbollah",
+    "hizbollah",
+    "hizballah",
+    "brigade",
+    "brigades",
+    "front",
+    "movement",
+    "militia",
+    "militias",
+    "taliban",
+    "jihad",
+    "hamas",
+    "qaeda",
+    "shabaab",
+    "battalion",
+    "battalions",
+    "network",
+    "houthis",
+    "mobilization",
+    "mobilisation",
 }
-ORG_FIRST = {"ministry", "department", "council", "office", "bank", "university", "court",
-             "institute", "committee", "commission", "board", "house", "bureau", "union"}
+ORG_FIRST = {
+    "ministry",
+    "department",
+    "council",
+    "office",
+    "bank",
+    "university",
+    "court",
+    "institute",
+    "committee",
+    "commission",
+    "board",
+    "house",
+    "bureau",
+    "union",
+}
 STOP_CAPS = {
-    "The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "Over", "But", "And",
-    "Or", "After", "Before", "Following", "By", "With", "Indeed", "Even", "What", "When", "While",
-    "Although", "Though", "If", "As", "For", "From", "It", "Its", "He", "She", "They", "We", "I",
-    "His", "Her", "Their", "Our", "Of", "Nevertheless", "However", "Meanwhile", "Days", "Weeks",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Photo", "Image", "Read", "Sign", "Skip", "Subscribe", "Share",
-    "Speaking", "According", "Among", "Why", "How", "Who", "Where", "Yes", "No", "Not", "Also",
-    "Still", "Despite", "Under", "Since", "Until", "Then", "Now", "Today", "Yesterday",
-    "Tomorrow", "Here", "There", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Such",
-    "TK", "Mar", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "Over",
+    "But",
+    "And",
+    "Or",
+    "After",
+    "Before",
+    "Following",
+    "By",
+    "With",
+    "Indeed",
+    "Even",
+    "What",
+    "When",
+    "While",
+    "Although",
+    "Though",
+    "If",
+    "As",
+    "For",
+    "From",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "Of",
+    "Nevertheless",
+    "However",
+    "Meanwhile",
+    "Days",
+    "Weeks",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Photo",
+    "Image",
+    "Read",
+    "Sign",
+    "Skip",
+    "Subscribe",
+    "Share",
+    "Speaking",
+    "According",
+    "Among",
+    "Why",
+    "How",
+    "Who",
+    "Where",
+    "Yes",
+    "No",
+    "Not",
+    "Also",
+    "Still",
+    "Despite",
+    "Under",
+    "Since",
+    "Until",
+    "Then",
+    "Now",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Here",
+    "There",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Both",
+    "Each",
+    "Every",
+    "Such",
+    "TK",
+    "Mar",
+    "Jan",
+    "Feb",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
 }
 NON_NAME_WORDS = {
-    "airport", "harbor", "harbour", "east", "west", "north", "south", "africa", "asia", "europe",
-    "international", "charter", "strike", "war", "embassy", "base", "street", "avenue", "road",
-    "river", "sea", "ocean", "gulf", "mountains", "island", "islands", "province", "city",
-    "county", "state", "states", "region", "day", "night", "nation", "order", "killing",
-    "policy", "act", "law", "resolution", "article", "amendment", "constitution", "treaty",
-    "accord", "convention", "protocol", "agreement", "deal", "plan", "program", "programme",
-    "operation", "news", "times", "post", "journal", "press", "magazine", "review", "daily",
-    "weekly", "tribune", "herald", "gazette", "radio", "tv", "television", "network", "channel",
-    "logo", "privacy", "newsletter", "inc", "llc", "ltd", "media", "twitter", "facebook",
-    "shiite", "sunni", "muslim", "christian", "jewish", "democratic", "republican",
+    "airport",
+    "harbor",
+    "harbour",
+    "east",
+    "west",
+    "north",
+    "south",
+    "africa",
+    "asia",
+    "europe",
+    "international",
+    "charter",
+    "strike",
+    "war",
+    "embassy",
+    "base",
+    "street",
+    "avenue",
+    "road",
+    "river",
+    "sea",
+    "ocean",
+    "gulf",
+    "mountains",
+    "island",
+    "islands",
+    "province",
+    "city",
+    "county",
+    "state",
+    "states",
+    "region",
+    "day",
+    "night",
+    "nation",
+    "order",
+    "killing",
+    "policy",
+    "act",
+    "law",
+    "resolution",
+    "article",
+    "amendment",
+    "constitution",
+    "treaty",
+    "accord",
+    "convention",
+    "protocol",
+    "agreement",
+    "deal",
+    "plan",
+    "program",
+    "programme",
+    "operation",
+    "news",
+    "times",
+    "post",
+    "journal",
+    "press",
+    "magazine",
+    "review",
+    "daily",
+    "weekly",
+    "tribune",
+    "herald",
+    "gazette",
+    "radio",
+    "tv",
+    "television",
+    "network",
+    "channel",
+    "logo",
+    "privacy",
+    "newsletter",
+    "inc",
+    "llc",
+    "ltd",
+    "media",
+    "twitter",
+    "facebook",
+    "shiite",
+    "sunni",
+    "muslim",
+    "christian",
+    "jewish",
+    "democratic",
+    "republican",
 }
 REPORTING_VERBS = (
     r"said|says|say|told|tells|tell|argued|argues|warned|warns|vowed|vows|insisted|insists|"
@@ -104,7 +454,9 @@ _AFTER_PERSON = re.compile(
     rf"^(?:\s*,\s*(?:who|whose|the|a|an|his|her)\b[^,.;]{{0,60}}?\b(?:{ROLE_NOUNS})s?\b"
     rf"|\s*,\s*(?:who|whose)\b|\s+(?:{REPORTING_VERBS})\b)"
 )
-_BEFORE_PERSON = re.compile(rf"(?:\b(?:{ROLE_NOUNS})s?|according to|by|with|spokesman|spokeswoman)\s*,?\s*$", re.I)
+_BEFORE_PERSON = re.compile(
+    rf"(?:\b(?:{ROLE_NOUNS})s?|according to|by|with|spokesman|spokeswoman)\s*,?\s*$", re.I
+)
 _PARTY_GROUP = re.compile(
     r"\b(Democratic|Republican|GOP|Labour|Conservative|Tory|Liberal)\s+"
     r"(lawmakers|senators|legislators|congressmen|congresswomen|representatives|members|leaders|"
@@ -123,8 +475,25 @@ _TOKEN = (
 )
 _CONNECT = r"(?:\s+(?:of\s+the|of|on|for|de|bin|ibn|al|del|la|van|von|der|da|bin)\s+|[ \t]+)"
 SEQ = re.compile(rf"(?<![\w-]){_TOKEN}(?:{_CONNECT}{_TOKEN})*")
-_TOK_IN_SEQ = re.compile(rf"{_TOKEN}|of\s+the|\b(?:of|on|for|de|bin|ibn|al|del|la|van|von|der|da)\b")
-_CONNECTORS = {"of the", "of", "on", "for", "de", "bin", "ibn", "al", "del", "la", "van", "von", "der", "da"}
+_TOK_IN_SEQ = re.compile(
+    rf"{_TOKEN}|of\s+the|\b(?:of|on|for|de|bin|ibn|al|del|la|van|von|der|da)\b"
+)
+_CONNECTORS = {
+    "of the",
+    "of",
+    "on",
+    "for",
+    "de",
+    "bin",
+    "ibn",
+    "al",
+    "del",
+    "la",
+    "van",
+    "von",
+    "der",
+    "da",
+}
 
 
 @dataclass(slots=True)
@@ -163,7 +532,7 @@ def _outlet_name(surface: str, ctx: DocContext) -> str | None:
     if _outlet_table is not None:
         try:
             info = _outlet_table().lookup(text)
-        except Exception:  # noqa: BLE001 - the other module may be mid-edit; fall back
+        except Exception:
             info = None
         if info is not None and not getattr(info, "quoted_only", False):
             return info.name
@@ -192,7 +561,11 @@ def _split_seq(m: re.Match[str], base: int) -> list[list[_Tok]]:
     """Tokens of a capitalised sequence, cut after a possessive ("Iran's elite ...")."""
     groups: list[list[_Tok]] = [[]]
     for t in _TOK_IN_SEQ.finditer(m.group(0)):
-        tok = _Tok(re.sub(r"\s+", " ", t.group(0)), base + m.start() + t.start(), base + m.start() + t.end())
+        tok = _Tok(
+            re.sub(r"\s+", " ", t.group(0)),
+            base + m.start() + t.start(),
+            base + m.start() + t.end(),
+        )
         tok, poss = _strip_possessive(tok)
         if tok.text.endswith(".") and len(tok.text) > 4 and tok.text.lower() not in _TITLE_SET:
             tok = _Tok(tok.text[:-1], tok.start, tok.end - 1)
@@ -223,13 +596,27 @@ class _DocActors:
         self.pending: list[tuple[PassageView, _Tok]] = []
 
     # -- registering -------------------------------------------------------------------------
-    def add(self, aid: str, name: str, atype: ActorType, view: PassageView, start: int, end: int,
-            surface: str, title: str | None = None) -> None:
+    def add(
+        self,
+        aid: str,
+        name: str,
+        atype: ActorType,
+        view: PassageView,
+        start: int,
+        end: int,
+        surface: str,
+        title: str | None = None,
+    ) -> None:
         actor = self.res.actors.get(aid)
         if actor is None:
             actor = Actor(aid, name, atype, [])
             self.res.actors[aid] = actor
-        elif atype == ActorType.PERSON and len(name) > len(actor.name) and actor.type == atype and aid not in self.ctx.onto.actors:
+        elif (
+            atype == ActorType.PERSON
+            and len(name) > len(actor.name)
+            and actor.type == atype
+            and aid not in self.ctx.onto.actors
+        ):
             actor.name = name
         surf = surface.strip()
         if surf != actor.name and surf not in actor.aliases:
@@ -243,8 +630,15 @@ class _DocActors:
             if title:
                 self.titled[(title.lower(), aid)] += 1
 
-    def add_curated(self, aid: str, view: PassageView, start: int, end: int, surface: str,
-                    title: str | None = None) -> None:
+    def add_curated(
+        self,
+        aid: str,
+        view: PassageView,
+        start: int,
+        end: int,
+        surface: str,
+        title: str | None = None,
+    ) -> None:
         entry = self.ctx.onto.actors[aid]
         self.add(aid, entry.name, entry.type, view, start, end, surface, title)
 
@@ -253,10 +647,14 @@ class _DocActors:
         ctx = self.ctx
         raw = ctx.raw
         # sentence-initial ordinary words ("Those airstrikes", "Over the weekend")
-        while toks and (toks[0].text in STOP_CAPS or (
-            at_start and toks[0].text.lower() in ctx.lower_vocab
-            and not ctx.onto.lookup_actor(toks[0].text)
-        )):
+        while toks and (
+            toks[0].text in STOP_CAPS
+            or (
+                at_start
+                and toks[0].text.lower() in ctx.lower_vocab
+                and not ctx.onto.lookup_actor(toks[0].text)
+            )
+        ):
             toks = toks[1:]
             at_start = False
             while toks and toks[0].connector:
@@ -273,7 +671,7 @@ class _DocActors:
             for j in range(n, i, -1):
                 if toks[j - 1].connector:
                     continue
-                surface = raw[toks[i].start:toks[j - 1].end]
+                surface = raw[toks[i].start : toks[j - 1].end]
                 if _outlet_name(surface, ctx):
                     hit = ("outlet", j, None)
                     break
@@ -289,7 +687,11 @@ class _DocActors:
                     i = self._titled_person(view, toks, i, title_j)
                     continue
                 # a demonym before a title ("Iranian President Hassan Rouhani")
-                if i + 1 < n and self._title_at(toks, i + 1) and re.search(r"(?:an|ese|ish|i)$", toks[i].text):
+                if (
+                    i + 1 < n
+                    and self._title_at(toks, i + 1)
+                    and re.search(r"(?:an|ese|ish|i)$", toks[i].text)
+                ):
                     i += 1
                     continue
                 generic.append(toks[i])
@@ -322,14 +724,14 @@ class _DocActors:
         raw = self.ctx.raw
         # "Secretary of State Mike Pompeo": the title words may be followed by a name
         while name_toks and self._title_at(name_toks, 0):
-            name_toks = name_toks[self._title_at(name_toks, 0) or 1:]
+            name_toks = name_toks[self._title_at(name_toks, 0) or 1 :]
         if not name_toks:
             return k
         start, end = name_toks[0].start, name_toks[-1].end
         surface = raw[start:end]
         if surface in STOP_CAPS or surface.lower() in {"of", "the"}:
             return k
-        full_surface = raw[toks[i].start:end]
+        full_surface = raw[toks[i].start : end]
         aid = self.ctx.onto.lookup_actor(surface) or self.ctx.onto.lookup_actor(full_surface)
         if aid and self.ctx.onto.actors[aid].type == ActorType.PERSON:
             self.add_curated(aid, view, toks[i].start, end, full_surface, title)
@@ -341,8 +743,16 @@ class _DocActors:
             self.pending.append((view, _Tok(surface, start, end)))
             self.titled[(title.lower(), "surname:" + surface)] += 1
         else:
-            self.add(entity_id(Label.ACTOR, surface), surface, ActorType.PERSON, view,
-                     toks[i].start, end, full_surface, title)
+            self.add(
+                entity_id(Label.ACTOR, surface),
+                surface,
+                ActorType.PERSON,
+                view,
+                toks[i].start,
+                end,
+                full_surface,
+                title,
+            )
         return k
 
     def _flush(self, view: PassageView, run: list[_Tok]) -> None:
@@ -360,28 +770,59 @@ class _DocActors:
         first = words[0].text.lower()
         if view.headline:
             return
-        if last in GROUP_HEADS or first in GROUP_HEADS and len(words) > 1:
+        if last in GROUP_HEADS or (first in GROUP_HEADS and len(words) > 1):
             if len(words) >= 2 or last in {"hezbollah", "hamas", "taliban"}:
-                self.add(entity_id(Label.ACTOR, surface), surface, ActorType.GROUP, view, start, end, surface)
+                self.add(
+                    entity_id(Label.ACTOR, surface),
+                    surface,
+                    ActorType.GROUP,
+                    view,
+                    start,
+                    end,
+                    surface,
+                )
             return
-        if (last in ORG_HEADS and len(words) >= 2) or (first in ORG_FIRST and len(words) >= 2 and any(t.connector for t in run)):
+        if (last in ORG_HEADS and len(words) >= 2) or (
+            first in ORG_FIRST and len(words) >= 2 and any(t.connector for t in run)
+        ):
             if any(w.text.lower() in {"news", "times", "post"} for w in words):
                 return
-            self.add(entity_id(Label.ACTOR, surface), surface, ActorType.ORGANISATION, view, start, end, surface)
+            self.add(
+                entity_id(Label.ACTOR, surface),
+                surface,
+                ActorType.ORGANISATION,
+                view,
+                start,
+                end,
+                surface,
+            )
             return
         if len(words) == 1:
             self.pending.append((view, words[0]))
             return
         if any(t.connector for t in run) or len(words) > 4:
             return
-        if any(w.text in STOP_CAPS or w.text.lower() in NON_NAME_WORDS or not re.match(r"^(?:[A-Z][a-z]|al-|el-|bin|ibn)", w.text) for w in words):
+        if any(
+            w.text in STOP_CAPS
+            or w.text.lower() in NON_NAME_WORDS
+            or not re.match(r"^(?:[A-Z][a-z]|al-|el-|bin|ibn)", w.text)
+            for w in words
+        ):
             return
         masked = view.masked
         rel_s, rel_e = start - view.start, end - view.start
-        after = masked[rel_e:rel_e + 90]
-        before = masked[max(0, rel_s - 40):rel_s]
+        after = masked[rel_e : rel_e + 90]
+        before = masked[max(0, rel_s - 40) : rel_s]
         if _AFTER_PERSON.search(after) or _BEFORE_PERSON.search(before):
-            self.add(entity_id(Label.ACTOR, surface), surface, ActorType.PERSON, view, start, end, surface)
+            self.add(
+                entity_id(Label.ACTOR, surface),
+                surface,
+                ActorType.PERSON,
+                view,
+                start,
+                end,
+                surface,
+            )
 
     # -- passes ------------------------------------------------------------------------------
     def resolve_pending(self) -> None:
@@ -394,7 +835,13 @@ class _DocActors:
 
     def president(self) -> str | None:
         """The person "the president" refers to: the one most often titled President here."""
-        cands = Counter({aid: c for (t, aid), c in self.titled.items() if t in PRESIDENT_TITLES and not aid.startswith("surname:")})
+        cands = Counter(
+            {
+                aid: c
+                for (t, aid), c in self.titled.items()
+                if t in PRESIDENT_TITLES and not aid.startswith("surname:")
+            }
+        )
         if not cands:
             for aid in self.res.counts:
                 entry = self.ctx.onto.actors.get(aid)
@@ -417,7 +864,15 @@ class _DocActors:
             if pres:
                 for m in _THE_PRESIDENT.finditer(text):
                     actor = self.res.actors[pres]
-                    self.add(pres, actor.name, actor.type, view, base + m.start(), base + m.end(), m.group(0))
+                    self.add(
+                        pres,
+                        actor.name,
+                        actor.type,
+                        view,
+                        base + m.start(),
+                        base + m.end(),
+                        m.group(0),
+                    )
             for m in _ADMIN.finditer(text):
                 head = m.group(2)
                 owner = None
@@ -426,19 +881,36 @@ class _DocActors:
                 elif head and ctx.onto.lookup_actor(head):
                     entry = ctx.onto.actors[ctx.onto.lookup_actor(head) or ""]
                     owner = entry.name.split()[-1] if entry.type == ActorType.PERSON else None
-                elif not head and (m.group(1) or m.group(4)) and pres and not (
-                    m.group(1) is None and m.group(4) is None
+                elif (
+                    not head
+                    and (m.group(1) or m.group(4))
+                    and pres
+                    and not (m.group(1) is None and m.group(4) is None)
                 ):
                     owner = self.res.actors[pres].name.split()[-1]
                 if not owner:
                     continue
                 name = f"{owner} administration"
-                self.add(entity_id(Label.ACTOR, name), name, ActorType.ORGANISATION, view,
-                         base + m.start(), base + m.end(), m.group(0))
+                self.add(
+                    entity_id(Label.ACTOR, name),
+                    name,
+                    ActorType.ORGANISATION,
+                    view,
+                    base + m.start(),
+                    base + m.end(),
+                    m.group(0),
+                )
             for m in _PARTY_GROUP.finditer(text):
                 name = f"{m.group(1)} {m.group(2)}"
-                self.add(entity_id(Label.ACTOR, name), name, ActorType.GROUP, view,
-                         base + m.start(), base + m.end(), m.group(0))
+                self.add(
+                    entity_id(Label.ACTOR, name),
+                    name,
+                    ActorType.GROUP,
+                    view,
+                    base + m.start(),
+                    base + m.end(),
+                    m.group(0),
+                )
 
 
 def extract_actors(ctx: DocContext) -> ActorResult:
@@ -450,7 +922,9 @@ def extract_actors(ctx: DocContext) -> ActorResult:
             continue
         text = view.masked
         for m in SEQ.finditer(text):
-            at_start = not text[: m.start()].strip() or bool(re.search(r"[.!?:\"“(]\s*$", text[: m.start()]))
+            at_start = not text[: m.start()].strip() or bool(
+                re.search(r"[.!?:\"“(]\s*$", text[: m.start()])
+            )
             for k, toks in enumerate(_split_seq(m, view.start)):
                 acc.sequence(view, toks, at_start and k == 0)
     acc.resolve_pending()

@@ -53,7 +53,10 @@ _COLLECTIVE = re.compile(
     r"diplomats|lawmakers|legislators|senators|officials|activists|lawyers))\s*$",
     re.I,
 )
-_IMPERSONAL = re.compile(r"\b(?:it\s+(?:has|had)\s+been\s+(?:widely\s+)?(?:reported|claimed|said|argued|suggested))\b", re.I)
+_IMPERSONAL = re.compile(
+    r"\b(?:it\s+(?:has|had)\s+been\s+(?:widely\s+)?(?:reported|claimed|said|argued|suggested))\b",
+    re.I,
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?P<src>[^,.;]{2,80})")
 _EVALUATIVE = re.compile(
     r"\b(?:should|must|ought|has\s+yet\s+to|have\s+yet\s+to|failed\s+to|significant|clearly|"
@@ -63,7 +66,8 @@ _EVALUATIVE = re.compile(
 )
 
 SUPPORT_CUES = re.compile(
-    r"\bimminent\b|\bself[- ]defen[cs]e\b|\bdefensive\s+action\b|\bdecisive\b|\bto\s+stop\s+a\s+war\b|"
+    r"\bimminent\b|\bself[- ]defen[cs]e\b|\bdefensive\s+action\b|\bdecisive\b|"
+    r"\bto\s+stop\s+a\s+war\b|"
     r"\breign\s+of\s+terror\b|\bshould\s+have\s+been\s+taken\s+out\b|\bjustified\b|\blawful\b(?<!un)|"
     r"\bnecessary\s+act\b|\bactively\s+developing\s+plans\b|\bplotting\b|\bcaught\s+[\"“]?in\s+the\s+act\b|"
     r"\borchestrating\s+an?\s+attacks?\b|\bagreed\b|\bavoid\s+a\s+war\b|\bprevent(?:ed)?\s+(?:a\s+)?war\b|"
@@ -82,13 +86,78 @@ ATTACK_CUES = re.compile(
     r"\bdecided\s+against\b|\bwhat\s+is\s+different\b|\bdoesn['’]t\s+inspire\b|\bconcerns?\b",
     re.I,
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|without|denied|disputed|rejected)\b", re.I)
-_AGREE = re.compile(r"\b(?:agreed|agrees|backed|echoed|endorsed|concurred|supported)\b", re.I)
-_STOP = set(
-    "the a an of to in on and or that this these those he she it they his her its their was were is are be "
-    "been has have had with for by from at as but not no said told would could should will may might "
-    "there which who what when where than then also about into over after before under u s us".split()
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|without|denied|disputed|rejected)\b",
+    re.I,
 )
+_AGREE = re.compile(r"\b(?:agreed|agrees|backed|echoed|endorsed|concurred|supported)\b", re.I)
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "and",
+    "or",
+    "that",
+    "this",
+    "these",
+    "those",
+    "he",
+    "she",
+    "it",
+    "they",
+    "his",
+    "her",
+    "its",
+    "their",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "with",
+    "for",
+    "by",
+    "from",
+    "at",
+    "as",
+    "but",
+    "not",
+    "no",
+    "said",
+    "told",
+    "would",
+    "could",
+    "should",
+    "will",
+    "may",
+    "might",
+    "there",
+    "which",
+    "who",
+    "what",
+    "when",
+    "where",
+    "than",
+    "then",
+    "also",
+    "about",
+    "into",
+    "over",
+    "after",
+    "before",
+    "under",
+    "u",
+    "s",
+    "us",
+}
 
 
 @dataclass(slots=True)
@@ -144,13 +213,13 @@ class _Speakers:
         self.new: dict[str, tuple[str, str]] = {}
 
     def outlet(self, phrase: str) -> str | None:
-        phrase = phrase.strip(" ,\"“”")
+        phrase = phrase.strip(' ,."“”')
         if not phrase:
             return None
         if _resolve_outlet is not None:
             try:
                 name = _resolve_outlet(phrase, self.outlets, generic=False)
-            except Exception:  # noqa: BLE001 - the other module may be mid-edit
+            except Exception:
                 name = None
             if name:
                 return name
@@ -161,19 +230,24 @@ class _Speakers:
             return next((o for o in self.outlets if o.lower().endswith("times")), None)
         return None
 
-    def before_verb(self, view: PassageView, vstart: int) -> tuple[str | None, str, Label, int] | None:
+    def before_verb(
+        self, view: PassageView, vstart: int
+    ) -> tuple[str | None, str, Label, int] | None:
         """(speaker id, name, label, raw start of the speaker words) for a verb at vstart."""
         text = view.masked
         base = view.start
-        mentions = [m for m in self.actors.in_span(base, base + vstart)]
+        mentions = list(self.actors.in_span(base, base + vstart))
         # nearest actor mention with only auxiliaries / an appositive between it and the verb
         for m in reversed(mentions):
-            between = text[m.end - base: vstart]
+            between = text[m.end - base : vstart]
             if _AUX_BETWEEN.match(between) and not re.search(r"[.!?]\s", between):
                 actor = self.actors.actors.get(m.actor_id)
                 if actor is None:
                     continue
-                if re.search(r"\b(?:of|on|against|to|for|with|by|at|in)\s+(?:the\s+)?$", text[: m.start - base]) and not re.search(r"^\s*,", between):
+                if re.search(
+                    r"\b(?:of|on|against|to|for|with|by|at|in)\s+(?:the\s+)?$",
+                    text[: m.start - base],
+                ) and not re.search(r"^\s*,", between):
                     # "the killing of Soleimani said ..." is not Soleimani speaking
                     continue
                 if actor.type.value == "Person":
@@ -183,7 +257,10 @@ class _Speakers:
             break
         head = text[:vstart]
         # an outlet: "NBC News reported", "The Times said"
-        om = re.search(r"((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})(?:\s*,[^,]{0,90},)?\s*(?:(?:has|had|also|later)\s+)*$", head)
+        om = re.search(
+            r"((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})(?:\s*,[^,]{0,90},)?\s*(?:(?:has|had|also|later)\s+)*$",
+            head,
+        )
         if om:
             name = self.outlet(om.group(1))
             if name:
@@ -198,7 +275,12 @@ class _Speakers:
             np = re.sub(r"\s+", " ", cm.group("np")).strip()
             if re.match(r"(?i)(?:senior\s+|administration\s+)?officials$", np):
                 return None
-            name = np[0].lower() + np[1:] if not re.match(r"[A-Z][a-z]+\s+[a-z]", np) or np.split()[0].lower() in {"security", "legal", "military", "intelligence"} else np
+            name = (
+                np[0].lower() + np[1:]
+                if not re.match(r"[A-Z][a-z]+\s+[a-z]", np)
+                or np.split()[0].lower() in {"security", "legal", "military", "intelligence"}
+                else np
+            )
             aid = entity_id(Label.ACTOR, name)
             self.new[aid] = (name, "Group")
             return aid, name, Label.ACTOR, base + cm.start("np")
@@ -212,7 +294,7 @@ def _content_end(text: str, start: int) -> int:
 
 
 def _split_but(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """"he didn't see evidence ..., but agreed with ..." is two claims by one speaker."""
+    """ "he didn't see evidence ..., but agreed with ..." is two claims by one speaker."""
     m = re.search(
         r",?\s+but\s+(?=(?:also\s+)?(?:agreed|said|insisted|added|acknowledged|conceded|warned|noted)\b)",
         text[s:e],
@@ -222,7 +304,7 @@ def _split_but(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(s, s + m.start()), (s + m.end(), e)]
 
 
-def extract_claims(  # noqa: C901
+def extract_claims(
     ctx: DocContext,
     actors: ActorResult,
     concepts: list[ConceptMention],
@@ -251,17 +333,40 @@ def extract_claims(  # noqa: C901
             got = None
             # anonymous sources that "tell CBS News": the outlet speaks
             if verb in {"tell", "tells", "told"} and _ANON.search(text[: vm.start()]):
-                om = re.match(r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})", text[vm.end():])
+                om = re.match(
+                    r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+                    text[vm.end() :],
+                )
                 name = speakers.outlet(om.group(1)) if om else None
                 if name:
-                    got = (entity_id(Label.OUTLET, name), name, Label.OUTLET, base)
-            got = got or speakers.before_verb(view, vm.start())
+                    oid = entity_id(Label.OUTLET, name)
+                    drafts.append(
+                        _Draft(view, base, base + len(text.rstrip()), oid, name, Label.OUTLET)
+                    )
+                    found_here = True
+                    break
+            got = speakers.before_verb(view, vm.start())
             if got is None:
                 continue
             sid, sname, slabel, sstart = got
-            rest = text[vm.end():]
+            rest = text[vm.end() :]
             skip = _SKIP_AFTER_VERB.match(rest)
-            cstart = vm.end() + (skip.end() if skip and verb not in {"blamed", "accused", "called", "described", "compared", "condemned", "defended", "held responsible"} else 0)
+            cstart = vm.end() + (
+                skip.end()
+                if skip
+                and verb
+                not in {
+                    "blamed",
+                    "accused",
+                    "called",
+                    "described",
+                    "compared",
+                    "condemned",
+                    "defended",
+                    "held responsible",
+                }
+                else 0
+            )
             cend = _content_end(text, cstart)
             if cend - cstart < 8:
                 continue
@@ -275,10 +380,14 @@ def extract_claims(  # noqa: C901
             # prefix in the author's own voice: "And even then, the U.S. operation was
             # repudiated by the U.N. General Assembly, which stated ..."
             prefix = text[:s0]
-            if len(prefix.split()) >= 6 and not re.search(r"[\"“]", prefix) and (
-                author or _EVALUATIVE.search(prefix)
+            if (
+                len(prefix.split()) >= 6
+                and not re.search(r"[\"“]", prefix)
+                and (author or _EVALUATIVE.search(prefix))
             ):
-                drafts.append(_Draft(view, base, base + s0, author_sid, author_name, Label.ACTOR, False))
+                drafts.append(
+                    _Draft(view, base, base + s0, author_sid, author_name, Label.ACTOR, False)
+                )
             break
         if not found_here:
             am = _ACCORDING.search(text)
@@ -286,28 +395,71 @@ def extract_claims(  # noqa: C901
                 name = speakers.outlet(am.group("src"))
                 mentions = actors.in_span(base + am.start("src"), base + am.end("src"))
                 if name:
-                    drafts.append(_Draft(view, base, base + len(text.rstrip()), entity_id(Label.OUTLET, name), name, Label.OUTLET))
+                    drafts.append(
+                        _Draft(
+                            view,
+                            base,
+                            base + len(text.rstrip()),
+                            entity_id(Label.OUTLET, name),
+                            name,
+                            Label.OUTLET,
+                        )
+                    )
+                    found_here = True
+                elif not mentions and re.fullmatch(
+                    r"(?:[A-Z][\w'’-]+\s+){1,4}[A-Z][\w'’-]+", am.group("src").strip()
+                ):
+                    # "according to Amnesty International": an organisation nobody listed
+                    src = am.group("src").strip()
+                    aid = entity_id(Label.ACTOR, src)
+                    speakers.new[aid] = (src, "Organisation")
+                    drafts.append(
+                        _Draft(view, base, base + len(text.rstrip()), aid, src, Label.ACTOR)
+                    )
                     found_here = True
                 elif mentions:
                     actor = actors.actors[mentions[0].actor_id]
-                    drafts.append(_Draft(view, base, base + len(text.rstrip()), actor.id, actor.name, Label.ACTOR))
+                    drafts.append(
+                        _Draft(
+                            view, base, base + len(text.rstrip()), actor.id, actor.name, Label.ACTOR
+                        )
+                    )
                     found_here = True
         if not found_here:
             link = _trailing_link(ctx, view)
             if link:
                 name = speakers.outlet(link)
                 if name:
-                    drafts.append(_Draft(view, base, base + len(text.rstrip(" *.")), entity_id(Label.OUTLET, name), name, Label.OUTLET))
+                    drafts.append(
+                        _Draft(
+                            view,
+                            base,
+                            base + len(text.rstrip(" *.")),
+                            entity_id(Label.OUTLET, name),
+                            name,
+                            Label.OUTLET,
+                        )
+                    )
                     found_here = True
         if found_here:
             attributed_views += 1
         else:
-            drafts.append(_Draft(view, base, base + len(text.rstrip()), author_sid, author_name, Label.ACTOR, False))
+            drafts.append(
+                _Draft(
+                    view,
+                    base,
+                    base + len(text.rstrip()),
+                    author_sid,
+                    author_name,
+                    Label.ACTOR,
+                    False,
+                )
+            )
     essay = bool(author) and attributed_views <= 0.35 * max(1, len(views))
     final: list[_Draft] = []
     for d in drafts:
         if not d.attributed:
-            words = ctx.raw[d.start:d.end]
+            words = ctx.raw[d.start : d.end]
             if len(words.split()) < 5 or words.rstrip().endswith("?"):
                 continue
             if not essay and not (_EVALUATIVE.search(words) or _IMPERSONAL.search(words)):
@@ -324,7 +476,13 @@ def extract_claims(  # noqa: C901
             continue
         seen.add(cid)
         quote = ctx.raw[s:e]
-        c_ids = sorted({m.concept_id for m in concepts if m.start >= s and m.end <= e or (m.passage_id == d.view.id and s <= m.start < e)})
+        c_ids = sorted(
+            {
+                m.concept_id
+                for m in concepts
+                if (m.start >= s and m.end <= e) or (m.passage_id == d.view.id and s <= m.start < e)
+            }
+        )
         p_ids = []
         for m in precedents.mentions:
             if m.passage_id == d.view.id and m.start < e and s < m.end:
@@ -339,8 +497,12 @@ def extract_claims(  # noqa: C901
             speaker_id=d.speaker_id,
             stance=_stance(ctx.raw[s:e]),
             evidence=Evidence(
-                passage_id=d.view.id, quote=quote, start=s, end=e,
-                prefix=ctx.raw[max(0, s - 32):s], suffix=ctx.raw[e:e + 32],
+                passage_id=d.view.id,
+                quote=quote,
+                start=s,
+                end=e,
+                prefix=ctx.raw[max(0, s - 32) : s],
+                suffix=ctx.raw[e : e + 32],
             ),
             modality="asserted" if d.attributed else "authorial",
             concept_ids=c_ids,
@@ -405,7 +567,16 @@ def _argument_relations(res: ClaimResult, actors: ActorResult) -> list[tuple[str
             best = other
             break
         if best is None and agree and actors.president_id:
-            best = next((o for o in res.claims if o.speaker_id == actors.president_id and o.id != c.id and res.claims.index(o) < i), None)
+            best = next(
+                (
+                    o
+                    for o in res.claims
+                    if o.speaker_id == actors.president_id
+                    and o.id != c.id
+                    and res.claims.index(o) < i
+                ),
+                None,
+            )
         if best is not None:
             kind = "ATTACKS" if neg and not agree else "SUPPORTS"
             out.append((kind, c.id, best.id))

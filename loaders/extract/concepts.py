@@ -44,7 +44,11 @@ def extract_concepts(ctx: DocContext) -> list[ConceptMention]:
         for s, e, cid in sorted(kept):
             out.append(
                 ConceptMention(
-                    f"concept:{cid}", view.id, view.start + s, view.start + e, view.passage.text[s:e]
+                    f"concept:{cid}",
+                    view.id,
+                    view.start + s,
+                    view.start + e,
+                    view.passage.text[s:e],
                 )
             )
     return out

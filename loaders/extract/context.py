@@ -30,8 +30,26 @@ _MASKS = [
 _CAPTION = re.compile(r"\((?:Photo|Image|Credit|Picture)\b[^)]*\)|\bpictured\b|^Photo:", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SMALL = {
-    "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from",
-    "as", "is", "vs", "but", "into", "over",
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "vs",
+    "but",
+    "into",
+    "over",
 }
 
 
@@ -127,9 +145,7 @@ def build_context(doc: ReadDocument, onto: Ontology | None = None) -> DocContext
     views: list[PassageView] = []
     for p in doc.passages:
         masked = mask(p.text)
-        views.append(
-            PassageView(p, masked, is_headline(masked), bool(_CAPTION.search(p.text)))
-        )
+        views.append(PassageView(p, masked, is_headline(masked), bool(_CAPTION.search(p.text))))
     _mark_duplicates(views)
     vocab: set[str] = set()
     for v in views:

@@ -16,8 +16,18 @@ MONTHS = {
     m: i + 1
     for i, m in enumerate(
         [
-            "january", "february", "march", "april", "may", "june", "july", "august",
-            "september", "october", "november", "december",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
         ]
     )
 }
@@ -26,11 +36,27 @@ MONTHS["sept"] = 9
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 SEASONS = {"spring": 4, "summer": 7, "fall": 10, "autumn": 10, "winter": 1}
 NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": None,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "several": None,
 }
 
-_M = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_M = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 
@@ -41,12 +67,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"\b(?P<m>{_M})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)")),
     ("my", re.compile(rf"\b(?:(?:early|mid|late)[\s-]+)?(?P<m>{_M})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
     ("part_month", re.compile(rf"\b(?:early|mid|late)[\s-]+(?P<m>{_M})(?!\s+\d)")),
-    ("season", re.compile(r"\b(?P<rel>last|this|next)\s+(?P<s>spring|summer|fall|autumn|winter)\b", re.I)),
-    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<u>day|week|month|year)s?\s+ago\b", re.I)),
+    (
+        "season",
+        re.compile(r"\b(?P<rel>last|this|next)\s+(?P<s>spring|summer|fall|autumn|winter)\b", re.I),
+    ),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?P<u>day|week|month|year)s?\s+ago\b",
+            re.I,
+        ),
+    ),
     ("rel_unit", re.compile(r"\b(?P<rel>last|next)\s+(?P<u>year|month)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(?:on|late|early|last)\s+)?(?P<wd>{_WD})\b")),
     ("yesterday", re.compile(r"\b(?P<w>yesterday|today)\b", re.I)),
-    ("year", re.compile(rf"(?<![\d/.-])(?:in|since|of|by|during|from|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?P<y>{_YEAR})\b(?![\d/-])")),
+    (
+        "year",
+        re.compile(
+            rf"(?<![\d/.-])(?:in|since|of|by|during|from|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?P<y>{_YEAR})\b(?![\d/-])"
+        ),
+    ),
     ("bare_year", re.compile(rf"(?<![\d/.$-]){_YEAR}(?![\d/%-])")),
 ]
 
@@ -65,7 +105,11 @@ class DateExpr:
 
 
 def _month(token: str) -> int:
-    return MONTHS[token.lower().rstrip(".")[:3] if token.lower().rstrip(".") not in MONTHS else token.lower().rstrip(".")]
+    return MONTHS[
+        token.lower().rstrip(".")[:3]
+        if token.lower().rstrip(".") not in MONTHS
+        else token.lower().rstrip(".")
+    ]
 
 
 def _nearest_year(month: int, day: int, ref: date) -> date:
@@ -100,15 +144,19 @@ def find_dates(text: str, ref: date | None) -> list[DateExpr]:
     return found
 
 
-def _resolve(kind: str, m: re.Match[str], ref: date | None) -> DateExpr | None:  # noqa: C901
+def _resolve(kind: str, m: re.Match[str], ref: date | None) -> DateExpr | None:
     s, e = m.span()
     txt = m.group(0)
     g = m.groupdict()
     try:
         if kind in {"mdy", "dmy"}:
-            return DateExpr(s, e, txt, date(int(g["y"]), _month(g["m"]), int(g["d"])), "day", kind, True)
+            return DateExpr(
+                s, e, txt, date(int(g["y"]), _month(g["m"]), int(g["d"])), "day", kind, True
+            )
         if kind == "iso":
-            return DateExpr(s, e, txt, date(int(g["y"]), int(g["m"]), int(g["d"])), "day", kind, True)
+            return DateExpr(
+                s, e, txt, date(int(g["y"]), int(g["m"]), int(g["d"])), "day", kind, True
+            )
     except (ValueError, KeyError):
         return None
     if kind == "md":
@@ -117,7 +165,9 @@ def _resolve(kind: str, m: re.Match[str], ref: date | None) -> DateExpr | None: 
         if ref is None:
             return DateExpr(s, e, txt, None, "none", kind, False)
         try:
-            return DateExpr(s, e, txt, _nearest_year(_month(g["m"]), int(g["d"]), ref), "day", kind, False)
+            return DateExpr(
+                s, e, txt, _nearest_year(_month(g["m"]), int(g["d"]), ref), "day", kind, False
+            )
         except ValueError:
             return None
     if kind == "my":
@@ -140,7 +190,9 @@ def _resolve(kind: str, m: re.Match[str], ref: date | None) -> DateExpr | None: 
             year = ref.year - 1 if mon >= ref.month or ref.month <= 3 else ref.year
         elif rel == "next":
             year = ref.year + 1 if mon <= ref.month else ref.year
-        return DateExpr(s, e, txt, date(year, mon, 1), "year" if rel == "last" else "month", kind, False)
+        return DateExpr(
+            s, e, txt, date(year, mon, 1), "year" if rel == "last" else "month", kind, False
+        )
     if kind == "ago":
         if ref is None:
             return DateExpr(s, e, txt, None, "none", kind, False)

@@ -25,7 +25,10 @@ from loaders.extract.context import DocContext, PassageView
 from loaders.extract.dates import DateExpr, find_dates, format_date
 from loaders.extract.precedents import PrecedentResult
 
-_MODS = r"(?:(?:drone|air|missile|rocket|military|bombing|retaliatory|airstrike|deadly|U\.S\.|US|American|Iranian|Israeli|suicide|terrorist|targeted|ballistic|cyber)[\s-]+){0,3}"
+_MODS = (
+    r"(?:(?:drone|air|missile|rocket|military|bombing|retaliatory|airstrike|deadly|U\.S\.|US|"
+    r"American|Iranian|Israeli|suicide|terrorist|targeted|ballistic|cyber)[\s-]+){0,3}"
+)
 TRIGGER = re.compile(
     rf"(?P<mod>{_MODS})(?P<head>airstrikes?|strikes?|attacks?|raids?|bombings?|killings?|assassinations?|"
     r"protests?|demonstrations?|invasion|shoot-?down|assaults?)\b"
@@ -36,10 +39,19 @@ TRIGGER = re.compile(
     re.I,
 )
 CLASS = {
-    "strike": "strike", "airstrike": "strike", "raid": "strike", "bombing": "strike",
-    "killing": "strike", "assassination": "strike", "shoot-down": "strike", "shootdown": "strike",
-    "attack": "attack", "assault": "attack", "invasion": "attack",
-    "protest": "protest", "demonstration": "protest",
+    "strike": "strike",
+    "airstrike": "strike",
+    "raid": "strike",
+    "bombing": "strike",
+    "killing": "strike",
+    "assassination": "strike",
+    "shoot-down": "strike",
+    "shootdown": "strike",
+    "attack": "attack",
+    "assault": "attack",
+    "invasion": "attack",
+    "protest": "protest",
+    "demonstration": "protest",
 }
 _HYPO_BEFORE = re.compile(
     r"\b(?:would|could|might|may|should|will|can|plann\w*|plans?|plot\w*|orchestrat\w*|threat\w*|"
@@ -48,16 +60,34 @@ _HYPO_BEFORE = re.compile(
     r"prevent\w*|avoid\w*|include\w*|against\s+such|in\s+discussing|fresh)\W+(?:\w+\W+){0,3}$",
     re.I,
 )
-_HYPO_AFTER = re.compile(r"^[^,.;]{0,40}\b(?:was|is|were)\s+(?:a|the)\s+(?:principal\s+|main\s+)?(?:goal|aim|objective|target)", re.I)
+_HYPO_AFTER = re.compile(
+    r"^[^,.;]{0,40}\b(?:was|is|were)\s+(?:a|the)\s+(?:principal\s+|main\s+)?(?:goal|aim|objective|target)",
+    re.I,
+)
 _DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those|its|his|her|their)|['’]s)\s+$", re.I)
-_TIME_FRAME = re.compile(r"\b(?:since|until|till|before|after|following|ever\s+since|in\s+the\s+years\s+since)\s+$", re.I)
+_TIME_FRAME = re.compile(
+    r"\b(?:since|until|till|before|after|following|ever\s+since|in\s+the\s+years\s+since)\s+$", re.I
+)
 _ROLE_PATTERNS = [
-    ("ordered", re.compile(r"^\W*(?:\w+\W+){0,3}?(?:ordered|authorized|authorised|approved|greenlit)\b", re.I)),
+    (
+        "ordered",
+        re.compile(
+            r"^\W*(?:\w+\W+){0,3}?(?:ordered|authorized|authorised|approved|greenlit)\b", re.I
+        ),
+    ),
     ("retaliated", re.compile(r"^\W*(?:\w+\W+){0,1}?retaliated\b", re.I)),
-    ("attacked", re.compile(r"^\W*(?:\w+\W+){0,2}?(?:launched|attacked|fired|bombed|struck|carried\s+out)\b", re.I)),
+    (
+        "attacked",
+        re.compile(
+            r"^\W*(?:\w+\W+){0,2}?(?:launched|attacked|fired|bombed|struck|carried\s+out)\b", re.I
+        ),
+    ),
     ("killed", re.compile(r"^[^.;]{0,120}?\bwas\s+(?:also\s+)?killed\b", re.I)),
 ]
-_KILLED_BEFORE = re.compile(r"\b(?:killed|killing(?:\s+of)?|assassinat\w+|took\s+out|targeting|against|on)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}$", re.I)
+_KILLED_BEFORE = re.compile(
+    r"\b(?:killed|killing(?:\s+of)?|assassinat\w+|took\s+out|targeting|against|on)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}$",
+    re.I,
+)
 _ORDERED_BY = re.compile(r"\bordered\s+by\s+$", re.I)
 
 
@@ -102,7 +132,9 @@ def reference_date(ctx: DocContext, actors: ActorResult) -> tuple[date | None, s
     for view in ctx.views:
         if view.caption:
             continue
-        cands += [d.value for d in find_dates(view.masked, None) if d.value and d.precision == "day"]
+        cands += [
+            d.value for d in find_dates(view.masked, None) if d.value and d.precision == "day"
+        ]
     for aid, n in actors.counts.items():
         entry = ctx.onto.actors.get(aid)
         if entry and entry.died and n >= 2:
@@ -127,15 +159,21 @@ def _death_dates(ctx: DocContext, actors: ActorResult) -> dict[str, date]:
     return out
 
 
-def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentResult) -> EventResult:  # noqa: C901
+def extract_events(
+    ctx: DocContext, actors: ActorResult, precedents: PrecedentResult
+) -> EventResult:
     """Events, their dates, mentions and participants (see the module docstring)."""
     ref = ctx.reference
     deaths = _death_dates(ctx, actors)
     prec_spans = [(m.start, m.end) for m in precedents.mentions]
     prec_actor_ids = {
-        a for pid in precedents.precedents
-        for a in (ctx.onto.precedents.get(pid.removeprefix("precedent:")).actors
-                  if ctx.onto.precedents.get(pid.removeprefix("precedent:")) else [])
+        a
+        for pid in precedents.precedents
+        for a in (
+            ctx.onto.precedents.get(pid.removeprefix("precedent:")).actors
+            if ctx.onto.precedents.get(pid.removeprefix("precedent:"))
+            else []
+        )
     }
     prec_dates = {p.date for p in precedents.precedents.values() if p.date}
     events: dict[str, _Ev] = {}
@@ -152,7 +190,9 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
         base = view.start
         dates = [d for d in find_dates(text, ref) if d.kind != "bare_year"]
         triggers = list(TRIGGER.finditer(text))
-        noun_triggers = [t for t in triggers if t.group("head") or t.group("launch") or t.group("policy")]
+        noun_triggers = [
+            t for t in triggers if t.group("head") or t.group("launch") or t.group("policy")
+        ]
         # attach each date to the nearest trigger (same clause, <= 60 chars away)
         attached: dict[int, DateExpr] = {}
         same_sentence: dict[str, str] = {}
@@ -164,12 +204,16 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
                 if t.group("killed") and noun_triggers:
                     continue
                 dist = d.start - t.end() if d.start >= t.end() else t.start() - d.end
-                between = text[min(t.end(), d.end):max(t.start(), d.start)]
+                between = text[min(t.end(), d.end) : max(t.start(), d.start)]
                 if re.search(r"[;—–]|,\s+(?:after|before|when|which|who)\b", between):
                     dist += 40
                 if dist < best_dist or (dist == best_dist and t.end() <= d.start):
                     best, best_dist = k, dist
-            if best is None and len(noun_triggers) == 1 and abs(d.start - noun_triggers[0].end()) <= 140:
+            if (
+                best is None
+                and len(noun_triggers) == 1
+                and abs(d.start - noun_triggers[0].end()) <= 140
+            ):
                 best = triggers.index(noun_triggers[0])
             if best is not None and best not in attached:
                 attached[best] = d
@@ -177,8 +221,8 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             s, e = t.span()
             if t.group("killed") and noun_triggers:
                 continue
-            before = text[max(0, s - 60): s]
-            after = text[e: e + 80]
+            text[max(0, s - 60) : s]
+            after = text[e : e + 80]
             cs, ce = _clause_bounds(text, s, e)
             if _HYPO_BEFORE.search(text[cs:s] if cs < s else ""):
                 continue
@@ -189,7 +233,11 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             ):
                 continue
             if t.group("head"):
-                head = t.group("head").lower().rstrip("s") if not t.group("head").lower().endswith("ss") else t.group("head").lower()
+                head = (
+                    t.group("head").lower().rstrip("s")
+                    if not t.group("head").lower().endswith("ss")
+                    else t.group("head").lower()
+                )
                 head = "shoot-down" if head.startswith("shoot") else head
                 cls = CLASS.get(head, "attack")
                 if (t.group("mod") or "").lower().strip().startswith("drone") and cls == "attack":
@@ -201,7 +249,9 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             else:
                 cls = "strike"
             # target / victim actors in the rest of the clause
-            tgt_mentions = [m for m in mentions_in(base + e, base + ce) if m.start - (base + e) <= 60]
+            tgt_mentions = [
+                m for m in mentions_in(base + e, base + ce) if m.start - (base + e) <= 60
+            ]
             victim = None
             tgt_mentions = [m for m in tgt_mentions if _is_person(actors, m.actor_id)]
             for m in tgt_mentions:
@@ -209,13 +259,24 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
                     victim = m.actor_id
                     break
             if victim is None:
-                poss = re.search(r"([A-Z][\w-]+)['’]s\s+" + re.escape(t.group(0).strip()) + "$", text[: e])
+                poss = re.search(
+                    r"([A-Z][\w-]+)['’]s\s+" + re.escape(t.group(0).strip()) + "$", text[:e]
+                )
                 if poss:
-                    victim = next((m.actor_id for m in mentions_in(base + poss.start(1), base + poss.end(1)) if _is_person(actors, m.actor_id)), None)
+                    victim = next(
+                        (
+                            m.actor_id
+                            for m in mentions_in(base + poss.start(1), base + poss.end(1))
+                            if _is_person(actors, m.actor_id)
+                        ),
+                        None,
+                    )
             if victim is None and t.group("killed"):
                 # "X ... was also killed in the attack"
                 for m in mentions_in(base + cs - 200, base + s):
-                    if _is_person(actors, m.actor_id) and re.search(r"\bwas\s+(?:also\s+)?$", text[: s]):
+                    if _is_person(actors, m.actor_id) and re.search(
+                        r"\bwas\s+(?:also\s+)?$", text[:s]
+                    ):
                         victim = m.actor_id
             if victim and victim in prec_actor_ids:
                 continue
@@ -223,23 +284,50 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             after = re.sub(r"(?<=\b[A-Z])\.", "·", after)
             if re.search(r"\bblam\w+\s+(?:the\s+)?$", text[:s]):
                 after = ""
-            tm = re.match(r"\s+(?:on|against|at|of|in|targeting)\s+(?:the\s+|a\s+|an\s+)?((?:[^,.;()–—]|(?<=\b[A-Z])\.){2,60}?)(?=[,.;()–—]|\s+(?:that|which|who|when|as|and|where|for|in\s+response|earlier|late|on\s+[A-Z])\b|$)", after)
+            tm = re.match(
+                r"\s+(?:on|against|at|of|in|targeting)\s+(?:the\s+|a\s+|an\s+)?((?:[^,.;()–—]|(?<=\b[A-Z])\.){2,60}?)(?=[,.;()–—]|\s+(?:that|which|who|when|as|and|where|for|in\s+response|earlier|late|on\s+[A-Z])\b|$)",
+                after,
+            )
             if tm:
                 target_text = tm.group(1).strip()
-            named_target = bool(target_text and re.search(r"\b[A-Z]", target_text)) or victim is not None
+            named_target = (
+                bool(target_text and re.search(r"\b[A-Z]", target_text)) or victim is not None
+            )
             if re.match(r"(?i)(?:targeted\s+)?killing", t.group(0).strip()) and not named_target:
                 named_target = False
                 gerund = not re.search(r"\b(?:a|an)\s+$", text[:s])
             else:
                 gerund = False
-            definite = gerund or bool(_DEFINITE.search(text[:s])) or bool(re.match(r"(?i)killing\s", t.group(0)) and named_target and not re.search(r"\b(?:a|an)\s+$", text[:s]))
+            definite = (
+                gerund
+                or bool(_DEFINITE.search(text[:s]))
+                or bool(
+                    re.match(r"(?i)killing\s", t.group(0))
+                    and named_target
+                    and not re.search(r"\b(?:a|an)\s+$", text[:s])
+                )
+            )
             dexpr = attached.get(k)
-            if dexpr and dexpr.value and any(dexpr.value == pd or (dexpr.precision == "year" and dexpr.value.year == pd.year) for pd in prec_dates):
+            if (
+                dexpr
+                and dexpr.value
+                and any(
+                    dexpr.value == pd or (dexpr.precision == "year" and dexpr.value.year == pd.year)
+                    for pd in prec_dates
+                )
+            ):
                 continue
             subj_actors = mentions_in(base + cs, base + s)
             if cls == "policy":
                 named_target = True
-            if t.group("head") and re.search(r"\bauthori[sz]ed\s+(?:the\s+)?(?:targeted\s+)?$|\bauthori[sz]ed\s+[A-Z][\w-]+['’]s\s+$", text[:s]) and t.group("head").lower().startswith("killing"):
+            if (
+                t.group("head")
+                and re.search(
+                    r"\bauthori[sz]ed\s+(?:the\s+)?(?:targeted\s+)?$|\bauthori[sz]ed\s+[A-Z][\w-]+['’]s\s+$",
+                    text[:s],
+                )
+                and t.group("head").lower().startswith("killing")
+            ):
                 cls = "authorization"
             if cls == "strike" and same_sentence.get(cls) and not dexpr:
                 ev = events[same_sentence[cls]]
@@ -248,18 +336,36 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
                     ev.victim = victim
                 _roles(ev, ctx, actors, view, text, cs, ce, s)
                 continue
-            if not named_target and not dexpr and not subj_actors and not definite and not t.group("killed"):
-                if not re.search(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]) and cls != "protest":
-                    continue
+            if (
+                not named_target
+                and not dexpr
+                and not subj_actors
+                and not definite
+                and not t.group("killed")
+            ) and (
+                not re.search(
+                    r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]
+                )
+                and cls != "protest"
+            ):
+                continue
             if not named_target and not dexpr:
                 if definite or t.group("killed"):
-                    prev = last_by_class.get(cls) or (last_by_class.get("strike") if cls == "attack" else None)
+                    prev = last_by_class.get(cls) or (
+                        last_by_class.get("strike") if cls == "attack" else None
+                    )
                     if prev and (definite or t.group("killed")):
                         ev = events[prev]
                         ev.mentions.append(EventMention(prev, view.id, base + s, base + e))
                         _roles(ev, ctx, actors, view, text, cs, ce, s)
                     continue
-                if not subj_actors and not re.search(r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]) and cls != "protest":
+                if (
+                    not subj_actors
+                    and not re.search(
+                        r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]
+                    )
+                    and cls != "protest"
+                ):
                     continue
                 if cls == "protest" and not re.search(r"[A-Z]", after[:60]):
                     continue
@@ -267,7 +373,11 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             value, precision, dtext = None, "none", None
             if dexpr and dexpr.value:
                 value, precision, dtext = dexpr.value, dexpr.precision, dexpr.text
-            if victim in deaths and cls == "strike" and (value is None or abs((value - deaths[victim]).days) <= 1):
+            if (
+                victim in deaths
+                and cls == "strike"
+                and (value is None or abs((value - deaths[victim]).days) <= 1)
+            ):
                 value, precision, dtext = deaths[victim], "day", dtext or "death date"
             elif value and cls == "strike" and precision == "day":
                 near = [dd for dd in deaths.values() if abs((value - dd).days) <= 1]
@@ -285,7 +395,13 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
                 if ev.cls != cls:
                     continue
                 same_target = tkey and ev.target == tkey
-                same_day = value and ev.date == value and precision == "day" and ev.precision == "day" and cls == "strike"
+                same_day = (
+                    value
+                    and ev.date == value
+                    and precision == "day"
+                    and ev.precision == "day"
+                    and cls == "strike"
+                )
                 compatible = value is None or ev.date is None or ev.date.year == value.year
                 if (same_target and compatible) or same_day:
                     existing = ok
@@ -303,7 +419,11 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
                 continue
             phrase = re.sub(r"\s+", " ", t.group(0).strip())
             if victim:
-                name = f"{phrase} kills {actors.actor_name(victim)}" if cls == "strike" else f"{phrase} on {actors.actor_name(victim)}"
+                name = (
+                    f"{phrase} kills {actors.actor_name(victim)}"
+                    if cls == "strike"
+                    else f"{phrase} on {actors.actor_name(victim)}"
+                )
             elif target_text:
                 name = f"{phrase} {tm.group(0).split()[0] if tm else 'on'} {target_text}"
             else:
@@ -313,7 +433,16 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             if cls == "policy" and subj_actors:
                 name = f"{actors.actor_name(subj_actors[-1].actor_id)} {phrase}"
             name = name.replace("·", ".")
-            ev = _Ev(key, cls, name[:1].upper() + name[1:], value, precision, dtext, tkey or None, victim=victim)
+            ev = _Ev(
+                key,
+                cls,
+                name[:1].upper() + name[1:],
+                value,
+                precision,
+                dtext,
+                tkey or None,
+                victim=victim,
+            )
             ev.mentions.append(EventMention(key, view.id, base + s, base + e))
             _roles(ev, ctx, actors, view, text, cs, ce, s)
             if key in events:
@@ -328,30 +457,54 @@ def extract_events(ctx: DocContext, actors: ActorResult, precedents: PrecedentRe
             if d.precision == "day" and d.explicit_year and _TIME_FRAME.search(text[: d.start]):
                 key = f"date:{d.value}"
                 if key not in events and d.value not in prec_dates:
-                    events[key] = _Ev(key, "date", f"Events of {d.text}", d.value, "day", d.text, None)
+                    events[key] = _Ev(
+                        key, "date", f"Events of {d.text}", d.value, "day", d.text, None
+                    )
                     order.append(key)
-                events[key].mentions.append(EventMention(key, view.id, base + d.start, base + d.end))
+                events[key].mentions.append(
+                    EventMention(key, view.id, base + d.start, base + d.end)
+                )
     return _finish(events, order, actors)
 
 
-def _roles(ev: _Ev, ctx: DocContext, actors: ActorResult, view: PassageView, text: str,
-           cs: int, ce: int, s: int) -> None:
+def _roles(
+    ev: _Ev,
+    ctx: DocContext,
+    actors: ActorResult,
+    view: PassageView,
+    text: str,
+    cs: int,
+    ce: int,
+    s: int,
+) -> None:
     """Roles of the actors of one sentence in an event, from the words around each mention."""
     base = view.start
     for m in actors.in_span(base, base + len(text)):
         rs, re_ = m.start - base, m.end - base
-        rest = text[re_: re_ + 140]
+        rest = text[re_ : re_ + 140]
         role = None
-        if m.actor_id == ev.victim or (_is_person(actors, m.actor_id) and _KILLED_BEFORE.search(text[:rs]) and rs > s and re.search(r"kill|took out", text[max(0, rs - 30):rs])):
+        if m.actor_id == ev.victim or (
+            _is_person(actors, m.actor_id)
+            and _KILLED_BEFORE.search(text[:rs])
+            and rs > s
+            and re.search(r"kill|took out", text[max(0, rs - 30) : rs])
+        ):
             role = "killed"
         elif _ORDERED_BY.search(text[:rs]):
             role = "ordered"
         else:
             for r, pat in _ROLE_PATTERNS:
-                if pat.search(rest) and (r != "killed" or (rs < s and _is_person(actors, m.actor_id))):
+                if pat.search(rest) and (
+                    r != "killed" or (rs < s and _is_person(actors, m.actor_id))
+                ):
                     role = r
                     break
-        if role is None and cs <= rs < ce and rs > s and re.search(r"(?:targeting|against|on)\s+(?:the\s+)?$", text[:rs]):
+        if (
+            role is None
+            and cs <= rs < ce
+            and rs > s
+            and re.search(r"(?:targeting|against|on)\s+(?:the\s+)?$", text[:rs])
+        ):
             role = "targeted"
         if role and m.actor_id not in ev.participants:
             ev.participants[m.actor_id] = (role, view.id)
@@ -385,7 +538,14 @@ def _finish(events: dict[str, _Ev], order: list[str], actors: ActorResult) -> Ev
     seen: set[str] = set()
     for key in order:
         ev = events[key]
-        head = {"authorization": "authorization", "strike": "strike", "attack": "attack", "protest": "protests", "policy": "policy", "date": "events"}[ev.cls]
+        head = {
+            "authorization": "authorization",
+            "strike": "strike",
+            "attack": "attack",
+            "protest": "protests",
+            "policy": "policy",
+            "date": "events",
+        }[ev.cls]
         target = ev.victim.removeprefix("actor:") if ev.victim else ev.target
         slug = slugify(f"{head} {target or ''} {format_date(ev.date, ev.precision) or ''}")
         if ev.cls == "date":

@@ -39,11 +39,15 @@ _EVENT_NOUN = re.compile(
     r"occupation|massacre|coup|downing|shooting|execution)\b",
     re.I,
 )
-_NP = r"(?P<np>[^,;:.()“”\"]{3,140}?)(?=[,;:.()“”\"]|\s+(?:which|that|who|when|where|after|because|but)\b|$)"
+_NP = (
+    r"(?P<np>[^,;:.()“”\"]{3,140}?)"
+    r"(?=[,;:.()“”\"]|\s+(?:which|that|who|when|where|after|because|but)\b|$)"
+)
 NEW_CUES = [
     re.compile(
         r"\b(?:nearest|closest|obvious|best|historical)\s+(?:equivalent|parallel|analog\w*|precedent)"
-        r"(?:\s+in\s+[a-z ]+?)?\s+(?:is|was|may\s+be|might\s+be|would\s+be|could\s+be|remains)\s+" + _NP,
+        r"(?:\s+in\s+[a-z ]+?)?\s+(?:is|was|may\s+be|might\s+be|would\s+be|could\s+be|remains)\s+"
+        + _NP,
         re.I,
     ),
     re.compile(
@@ -57,6 +61,12 @@ CONSIDERED = re.compile(
     r"(?P<subj>(?:\b[Tt]he\s+)?(?:[^,;.]|(?<=[A-Z])\.){0,110}?)\s+(?:had\s+)?considered\s+(?P<act>\w+ing\s+[^,;.]{1,60}?)\s*,?\s+"
     r"but\s+(?:ultimately\s+|eventually\s+|later\s+)?(?:decided\s+against|rejected|declined|refrained|"
     r"shied\s+away|backed\s+off)"
+)
+
+
+_CUE_WORDS = re.compile(
+    r"equivalent|parallel|analog|precedent|compared|similar|akin|reminiscent|unlike|as in|"
+    r"much like|echoes|recalls"
 )
 
 
@@ -115,7 +125,9 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
     for idx, view in enumerate(views):
         text = view.masked
         found = _curated(ctx, view)
-        for cue in NEW_CUES:
+        low = text.lower()
+        cues = NEW_CUES if _CUE_WORDS.search(low) else []
+        for cue in cues:
             for m in cue.finditer(text):
                 s, e = m.span("np")
                 if any(fs < e and s < fe for fs, fe, _ in found):
@@ -126,7 +138,7 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                 if len(np.split()) < 2:
                     continue
                 found.append((s, e, "new:" + np))
-        for m in CONSIDERED.finditer(text):
+        for m in CONSIDERED.finditer(text) if "considered" in low else ():
             subj = re.sub(r"^.*\b(?:that|whether)\s+", "", m.group("subj")).strip()
             subj = re.sub(r"^(?:both\s+)", "", subj)
             if not subj or not re.search(r"[A-Z]", subj):
@@ -138,7 +150,9 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                 pid = key
                 entry = ctx.onto.precedents[pid.removeprefix("precedent:")]
                 if pid not in precedents:
-                    precedents[pid] = Precedent(pid, entry.name, entry.date, entry.summary, list(entry.aliases))
+                    precedents[pid] = Precedent(
+                        pid, entry.name, entry.date, entry.summary, list(entry.aliases)
+                    )
             else:
                 name = key.split(":", 1)[1]
                 name = name[0].upper() + name[1:]
@@ -151,18 +165,31 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
             )
             if treatment is None and idx + 1 < len(views):
                 nxt = views[idx + 1].masked
-                if re.search(r"\bby\s+contrast\b|\bin\s+contrast\b|\bunlike\b|\bwhat\s+is\s+different\b|\bdifferent\s+and\s+novel\b|\bbut\s+a\s+comparison\b", nxt, re.I):
+                if re.search(
+                    r"\bby\s+contrast\b|\bin\s+contrast\b|\bunlike\b|\bwhat\s+is\s+different\b|\bdifferent\s+and\s+novel\b|\bbut\s+a\s+comparison\b",
+                    nxt,
+                    re.I,
+                ):
                     treatment = Treatment.DISTINGUISHES
             if treatment is None:
                 prior = [
-                    mm for mm in mentions
-                    if mm.precedent_id != pid and idx - mm.passage_index <= 3
+                    mm
+                    for mm in mentions
+                    if mm.precedent_id != pid
+                    and idx - mm.passage_index <= 3
                     and mm.treatment != Treatment.MENTIONS
                 ]
                 treatment = prior[-1].treatment if prior else Treatment.MENTIONS
             mentions.append(
-                PrecedentMention(pid, view.id, view.start + s, view.start + e,
-                                 view.passage.text[s:e], treatment, idx)
+                PrecedentMention(
+                    pid,
+                    view.id,
+                    view.start + s,
+                    view.start + e,
+                    view.passage.text[s:e],
+                    treatment,
+                    idx,
+                )
             )
     treatments: dict[str, Treatment] = {}
     for pid in precedents:
@@ -171,8 +198,11 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
         if informative:
             best = max(c for c, _ in informative)
             first = next(
-                m.treatment for m in mentions
-                if m.precedent_id == pid and counts[m.treatment] == best and m.treatment != Treatment.MENTIONS
+                m.treatment
+                for m in mentions
+                if m.precedent_id == pid
+                and counts[m.treatment] == best
+                and m.treatment != Treatment.MENTIONS
             )
             treatments[pid] = first
         else:

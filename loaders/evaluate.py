@@ -1,0 +1,399 @@
+"""Extraction quality against the gold annotations (/work/shared/gold/*.yaml).
+
+For each gold file, the corpus file of the same name is read and extracted, and precision and
+recall are computed per category. Matching is deliberately tolerant where the gold is a free
+description and strict where it is a fact:
+
+- actors: a predicted actor matches a gold actor if any of their names / aliases agree after
+  normalisation (case, ASCII, transliteration key);
+- concepts: by name or curated alias; a narrower concept (``is_a``) counts for its broader one;
+- precedents: by name token overlap, or a mention inside the gold evidence; treatment accuracy
+  over matched ones;
+- events: a mention in the passage of the gold evidence AND the same date at the gold's
+  precision (a null gold date needs a null prediction);
+- claims: same speaker and overlapping evidence spans; stance accuracy over matched gold claims;
+- outlets: by normalised name;
+- traps: a trap string hits when any passage, mention or claim evidence overlaps it.
+
+Precision counts a prediction correct if it matches some gold item; recall counts a gold item
+found if some prediction matches it (so one sentence-long claim may cover two gold claims).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.model import Extraction, ReadDocument
+from loaders.extract import extract
+from loaders.ontology import broader_concepts, fold, load_ontology, name_key
+
+DEFAULT_TARGETS: dict[str, float] = {
+    "actors.recall": 0.9,
+    "concepts.recall": 0.9,
+    "precedents.recall": 0.9,
+    "claims.recall": 0.8,
+    "actors.precision": 0.85,
+    "concepts.precision": 0.85,
+    "precedents.precision": 0.85,
+    "events.precision": 0.85,
+    "claims.precision": 0.85,
+    "outlets.precision": 0.85,
+    "stance.accuracy": 0.8,
+    "traps.hits": 0,
+}
+CATEGORIES = ["actors", "concepts", "precedents", "events", "claims", "outlets"]
+
+
+@dataclass(slots=True)
+class Score:
+    pred_ok: int = 0
+    pred: int = 0
+    gold_ok: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.pred_ok / self.pred if self.pred else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.gold_ok / self.gold if self.gold else 1.0
+
+    def add(self, other: Score) -> None:
+        self.pred_ok += other.pred_ok
+        self.pred += other.pred
+        self.gold_ok += other.gold_ok
+        self.gold += other.gold
+
+
+@dataclass(slots=True)
+class DocReport:
+    doc: str
+    scores: dict[str, Score] = field(default_factory=dict)
+    stance_ok: int = 0
+    stance_n: int = 0
+    treatment_ok: int = 0
+    treatment_n: int = 0
+    trap_hits: list[str] = field(default_factory=list)
+    misses: dict[str, list[str]] = field(default_factory=dict)
+    """category -> gold items not found / predictions not matched (for debugging)"""
+
+
+@dataclass(slots=True)
+class Report:
+    docs: list[DocReport] = field(default_factory=list)
+
+    def total(self, cat: str) -> Score:
+        out = Score()
+        for d in self.docs:
+            if cat in d.scores:
+                out.add(d.scores[cat])
+        return out
+
+    @property
+    def stance_accuracy(self) -> float:
+        n = sum(d.stance_n for d in self.docs)
+        return sum(d.stance_ok for d in self.docs) / n if n else 1.0
+
+    @property
+    def treatment_accuracy(self) -> float:
+        n = sum(d.treatment_n for d in self.docs)
+        return sum(d.treatment_ok for d in self.docs) / n if n else 1.0
+
+    @property
+    def trap_hits(self) -> int:
+        return sum(len(d.trap_hits) for d in self.docs)
+
+    def metric(self, key: str) -> float:
+        if key == "stance.accuracy":
+            return self.stance_accuracy
+        if key == "traps.hits":
+            return float(self.trap_hits)
+        cat, kind = key.split(".")
+        score = self.total(cat)
+        return score.precision if kind == "precision" else score.recall
+
+    def passed(self, targets: dict[str, float] | None = None) -> bool:
+        """True when every target is met (hits: at most the target; others: at least)."""
+        for key, want in (targets or DEFAULT_TARGETS).items():
+            got = self.metric(key)
+            if (key == "traps.hits" and got > want) or (key != "traps.hits" and got < want):
+                return False
+        return True
+
+    def to_table(self) -> str:
+        lines = [f"{'category':<12}{'precision':>10}{'recall':>8}{'pred':>6}{'gold':>6}"]
+        for cat in CATEGORIES:
+            s = self.total(cat)
+            lines.append(f"{cat:<12}{s.precision:>10.2f}{s.recall:>8.2f}{s.pred:>6}{s.gold:>6}")
+        lines.append(f"{'stance acc':<12}{self.stance_accuracy:>10.2f}")
+        lines.append(f"{'treatment':<12}{self.treatment_accuracy:>10.2f}")
+        lines.append(f"{'trap hits':<12}{self.trap_hits:>10}")
+        for d in self.docs:
+            for t in d.trap_hits:
+                lines.append(f"  trap hit in {d.doc}: {t!r}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    t = fold(text).lower()
+    t = re.sub(r"^the\s+", "", t.strip())
+    return re.sub(r"[^a-z0-9]+", " ", t).strip()
+
+
+def _keys(names: list[str]) -> set[str]:
+    out = set()
+    for n in names:
+        if n:
+            out.add(_norm(n))
+            if " " in n.strip():
+                out.add("k:" + name_key(n))
+    return out - {""}
+
+
+_WS = re.compile(r"\s+")
+
+
+def locate(raw: str, quote: str) -> list[tuple[int, int]]:
+    """Offsets of every occurrence of quote in raw, tolerant of whitespace and quote marks."""
+    if not quote:
+        return []
+    out = [(m.start(), m.start() + len(quote)) for m in re.finditer(re.escape(quote), raw)]
+    if out:
+        return out
+    parts = [re.escape(p) for p in quote.split()]
+    pat = r"\s+".join(parts)
+    pat = pat.replace("'", "['’]").replace('\\"', '["“”]').replace('"', '["“”]')
+    return [m.span() for m in re.finditer(pat, raw)]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _date_ok(gold: Any, pred: date | None, precision: str) -> bool:
+    if gold is None:
+        return pred is None
+    if pred is None:
+        return False
+    if isinstance(gold, int):
+        return pred.year == gold
+    if isinstance(gold, date):
+        return pred == gold and precision == "day"
+    return str(gold) == str(pred)
+
+
+def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -> DocReport:
+    """Score one extraction against one gold annotation."""
+    onto = load_ontology()
+    rep = DocReport(str(gold.get("doc")))
+    raw = doc.raw
+
+    # actors
+    gold_actors = [
+        _keys([a["name"], *a.get("aliases_in_text", [])]) for a in gold.get("actors") or []
+    ]
+    pred_actors = [(a.name, _keys([a.name, *a.aliases])) for a in ex.actors]
+    s = Score(pred=len(pred_actors), gold=len(gold_actors))
+    s.pred_ok = sum(1 for _, k in pred_actors if any(k & g for g in gold_actors))
+    s.gold_ok = sum(1 for g in gold_actors if any(k & g for _, k in pred_actors))
+    rep.misses["actors"] = [n for n, k in pred_actors if not any(k & g for g in gold_actors)]
+    rep.scores["actors"] = s
+
+    # concepts
+    def concept_keys(cid: str) -> set[str]:
+        ids = {cid.removeprefix("concept:")} | broader_concepts(cid, onto)
+        names: list[str] = []
+        for i in ids:
+            entry = onto.concepts.get(i)
+            if entry:
+                names += [entry.name, *entry.aliases]
+        return {_norm(n) for n in names}
+
+    gold_c = [{_norm(p) for p in str(c["concept"]).split("/")} for c in gold.get("concepts") or []]
+    pred_c = [(c.id, concept_keys(c.id)) for c in ex.concepts]
+    s = Score(pred=len(pred_c), gold=len(gold_c))
+    s.pred_ok = sum(1 for _, k in pred_c if any(k & g for g in gold_c))
+    s.gold_ok = sum(1 for g in gold_c if any(k & g for _, k in pred_c))
+    rep.misses["concepts"] = [i for i, k in pred_c if not any(k & g for g in gold_c)]
+    rep.scores["concepts"] = s
+
+    # precedents
+    def toks(text: str) -> set[str]:
+        return {w for w in _norm(text).split() if len(w) > 2 and w not in {"the", "and", "of"}}
+
+    prec_mentions: dict[str, list[tuple[int, int]]] = {}
+    for m in ex.mentions:
+        if m.label.value == "Precedent":
+            prec_mentions.setdefault(m.entity_id, []).append((m.start, m.end))
+    treatments: dict[str, str] = {}
+    for c in ex.claims:
+        for pid, t in c.precedent_ids:
+            treatments.setdefault(pid, t.value)
+
+    def prec_match(g: dict[str, Any], p: Any) -> bool:
+        gt = toks(g["name"])
+        for name in [p.name, *p.aliases]:
+            pt = toks(name)
+            shared = gt & pt
+            if len(shared) >= 2 or (shared and len(shared) >= 0.5 * min(len(gt), len(pt))):
+                return True
+        spans = locate(raw, g.get("evidence", ""))
+        return any(_overlap(sp, ms) for sp in spans for ms in prec_mentions.get(p.id, []))
+
+    gold_p = gold.get("precedents") or []
+    s = Score(pred=len(ex.precedents), gold=len(gold_p))
+    s.pred_ok = sum(1 for p in ex.precedents if any(prec_match(g, p) for g in gold_p))
+    for g in gold_p:
+        hits = [p for p in ex.precedents if prec_match(g, p)]
+        if hits:
+            s.gold_ok += 1
+            rep.treatment_n += 1
+            rep.treatment_ok += int(treatments.get(hits[0].id, "mentions") == g.get("treatment"))
+    rep.misses["precedents"] = [
+        p.name for p in ex.precedents if not any(prec_match(g, p) for g in gold_p)
+    ]
+    rep.scores["precedents"] = s
+
+    # events
+    passage_of = {p.id: (p.start, p.end) for p in doc.passages}
+    ev_spans: dict[str, list[tuple[int, int]]] = {}
+    for m in ex.mentions:
+        if m.label.value == "Event":
+            ev_spans.setdefault(m.entity_id, []).append(
+                passage_of.get(m.passage_id, (m.start, m.end))
+            )
+
+    def ev_match(g: dict[str, Any], e: Any) -> bool:
+        spans = locate(raw, g.get("evidence", ""))
+        where = any(_overlap(sp, ps) for sp in spans for ps in ev_spans.get(e.id, []))
+        return where and _date_ok(g.get("date"), e.date, e.date_precision)
+
+    gold_e = gold.get("events") or []
+    s = Score(pred=len(ex.events), gold=len(gold_e))
+    s.pred_ok = sum(1 for e in ex.events if any(ev_match(g, e) for g in gold_e))
+    s.gold_ok = sum(1 for g in gold_e if any(ev_match(g, e) for e in ex.events))
+    rep.misses["events"] = [e.name for e in ex.events if not any(ev_match(g, e) for g in gold_e)]
+    rep.scores["events"] = s
+
+    # claims
+    actor_keys = {a.id: _keys([a.name, *a.aliases]) for a in ex.actors}
+    outlet_keys = {o.id: _keys([o.name]) for o in ex.outlets}
+    gold_actor_keys = {
+        _norm(a["name"]): _keys([a["name"], *a.get("aliases_in_text", [])])
+        for a in gold.get("actors") or []
+    }
+
+    def speaker_ok(gname: str, c: Any) -> bool:
+        g = gold_actor_keys.get(_norm(gname), _keys([gname]))
+        if c.speaker_id is None:
+            return _norm(gname) in {"author", "the author"} or (
+                bool(doc.meta.author) and _norm(gname) == _norm(doc.meta.author or "")
+            )
+        k = actor_keys.get(c.speaker_id) or outlet_keys.get(c.speaker_id) or set()
+        return bool(k & g)
+
+    gold_cl = gold.get("claims") or []
+    matched_pred: set[str] = set()
+    s = Score(pred=len(ex.claims), gold=len(gold_cl))
+    for g in gold_cl:
+        spans = locate(raw, g.get("evidence", ""))
+        best, best_ov = None, 0
+        for c in ex.claims:
+            cs = (c.evidence.start, c.evidence.end)
+            for sp in spans:
+                ov = min(sp[1], cs[1]) - max(sp[0], cs[0])
+                if ov > 0 and speaker_ok(str(g["speaker"]), c) and ov > best_ov:
+                    best, best_ov = c, ov
+        if best is not None:
+            s.gold_ok += 1
+            matched_pred.add(best.id)
+            for c in ex.claims:
+                cs = (c.evidence.start, c.evidence.end)
+                if any(_overlap(sp, cs) for sp in spans) and speaker_ok(str(g["speaker"]), c):
+                    matched_pred.add(c.id)
+            rep.stance_n += 1
+            rep.stance_ok += int(best.stance.value == g.get("stance"))
+        else:
+            rep.misses.setdefault("claims.gold", []).append(
+                f"{g['speaker']}: {g.get('evidence', '')[:60]}"
+            )
+    s.pred_ok = len(matched_pred)
+    rep.misses["claims"] = [c.text[:80] for c in ex.claims if c.id not in matched_pred]
+    rep.scores["claims"] = s
+
+    # outlets
+    gold_o = {_norm(str(o)) for o in gold.get("outlets") or []}
+    pred_o = {_norm(o.name) for o in ex.outlets}
+    rep.scores["outlets"] = Score(
+        len(pred_o & gold_o), len(pred_o), len(gold_o & pred_o), len(gold_o)
+    )
+    rep.misses["outlets"] = sorted(pred_o - gold_o)
+
+    # traps
+    node_spans = [(m.start, m.end) for m in ex.mentions]
+    node_spans += [(c.evidence.start, c.evidence.end) for c in ex.claims]
+    pass_spans = [(p.start, p.end) for p in doc.passages]
+    for trap in gold.get("traps") or []:
+        trap = str(trap)
+        core = trap.strip()
+        for s0, _e0 in locate(raw, trap):
+            cs = s0 + (len(trap) - len(trap.lstrip()))
+            span = (cs, cs + len(core))
+            if any(_overlap(span, ps) for ps in pass_spans) or any(
+                _overlap(span, ns) for ns in node_spans
+            ):
+                rep.trap_hits.append(trap)
+                break
+    return rep
+
+
+def evaluate(gold_dir: Path, corpus_dir: Path) -> Report:
+    """Read, extract and score every document that has a gold file in gold_dir."""
+    from loaders.read import read_path  # the readers are a sibling module
+
+    report = Report()
+    for gpath in sorted(Path(gold_dir).glob("*.yaml")):
+        gold = yaml.safe_load(gpath.read_text(encoding="utf-8")) or {}
+        name = gold.get("doc") or gpath.with_suffix(".txt").name
+        cpath = Path(corpus_dir) / name
+        if not cpath.exists():
+            continue
+        doc = read_path(cpath)
+        report.docs.append(evaluate_document(gold, doc, extract(doc)))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m loaders.evaluate [GOLD_DIR] [CORPUS_DIR] [-v]``: print the table."""
+    args = [a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("-")]
+    verbose = "-v" in (argv if argv is not None else sys.argv[1:])
+    gold_dir = Path(args[0]) if args else Path("/work/shared/gold")
+    corpus_dir = (
+        Path(args[1])
+        if len(args) > 1
+        else Path(__file__).resolve().parent.parent / "seeds" / "corpus"
+    )
+    report = evaluate(gold_dir, corpus_dir)
+    out = [report.to_table()]
+    if verbose:
+        for d in report.docs:
+            for cat, items in d.misses.items():
+                if items:
+                    out.append(f"{d.doc} {cat}: {items}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0 if report.passed() else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

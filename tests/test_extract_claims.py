@@ -1,0 +1,51 @@
+"""Claims: speakers from attribution language, evidence offsets, stance, claim relations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kb.model import RelType
+from loaders.extract import extract, extraction_to_json
+from tests.test_extract_actors import make_doc
+
+RAW = (
+    "Prime Minister Elena Varga said the strike was an act of self-defense against an imminent "
+    "threat to four embassies. "
+    "But Defense Minister Piotr Lenz told reporters that he didn't see evidence of a threat to "
+    "four embassies. "
+    "Reuters reported that the base was empty. "
+    "The strike was illegal, according to Amnesty International."
+)
+
+
+def test_speakers_evidence_and_stance() -> None:
+    doc = make_doc(RAW, published=date(2022, 5, 1))
+    ex = extract(doc)
+    j = extraction_to_json(ex)
+    by = {c["speaker"]: c for c in j["claims"]}
+    assert by["Elena Varga"]["stance"] == "supports"
+    assert by["Piotr Lenz"]["stance"] == "attacks"
+    assert by["Reuters"]["stance"] == "neutral"
+    assert "Amnesty International" in by
+    for c in ex.claims:
+        assert doc.raw[c.evidence.start : c.evidence.end] == c.evidence.quote
+
+
+def test_contradiction_between_claims() -> None:
+    ex = extract(make_doc(RAW))
+    attacks = [r for r in ex.relations if r.type == RelType.ATTACKS]
+    speakers = {c.id: c.speaker_id for c in ex.claims}
+    assert any(
+        speakers[r.source_id] == "actor:piotr-lenz" and speakers[r.target_id] == "actor:elena-varga"
+        for r in attacks
+    )
+
+
+def test_essay_author_voice() -> None:
+    raw = (
+        "The strike sets a dangerous precedent for the use of force. "
+        "States should not expand the battlefield in this way."
+    )
+    j = extraction_to_json(extract(make_doc(raw, author="Maria Lopez")))
+    assert {c["speaker"] for c in j["claims"]} == {"Maria Lopez"}
+    assert all(c["stance"] == "attacks" for c in j["claims"][:1])
