@@ -36,11 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-from bench.corpus import write_corpus
-from bench.floor import FLOORS
-from bench.ingest import proc_mem
-from bench.naive import NESTED_QUERY
 from graphql import (
     FieldNode,
     ListTypeNode,
@@ -50,6 +45,11 @@ from graphql import (
     parse,
     print_ast,
 )
+
+from bench.corpus import write_corpus
+from bench.floor import FLOORS
+from bench.ingest import proc_mem
+from bench.naive import NESTED_QUERY
 
 REPO = Path(__file__).resolve().parent.parent
 SCALING = ("neighborhood", "path", "search")
@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
             "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
             "seed": cfg.seed, "queries": str(cfg.queries)},
         "operations": [{"name": o.name, "file": o.file, "kind": o.kind} for o in ops],
-        "sizes": {},
+        "sizes": {}, "load_start": f"{os.getloadavg()[0]:.2f}",
     }
     try:
         for size in sizes:
@@ -526,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None and not os.environ.get("BENCH_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - started
+    results["load_end"] = f"{os.getloadavg()[0]:.2f}"
 
     from bench.report import render
 

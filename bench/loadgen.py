@@ -14,6 +14,7 @@ An error is a non-200 answer, a transport failure, or a GraphQL answer with `err
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import sys
@@ -29,8 +30,12 @@ async def run_load(call: Callable[[dict[str, Any]], Awaitable[str | None]],
                    duration: float, warmup: int = 0) -> dict[str, Any]:
     """Drive `call` (returns None on success, an error message otherwise) in a closed loop."""
     cycle = itertools.cycle(variables or [{}])
+    warm_until = time.perf_counter() + duration / 3
     for _ in range(warmup):
-        await call(next(cycle))
+        if time.perf_counter() > warm_until:
+            break
+        with contextlib.suppress(Exception):
+            await call(next(cycle))
     latencies: list[float] = []
     errors: list[str] = []
     issued = 0

@@ -121,7 +121,9 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
            f"requests, corpus seed {cfg['seed']}; embedded FalkorDB in a fresh temporary "
            f"KB_DATA_DIR per size; load generator and server are separate processes on the "
            f"same machine (they share its cores).",
-           f"- Whole run: {res.get('total_s', 0):.0f} s", "",
+           f"- Whole run: {res.get('total_s', 0):.0f} s; load average (1 min) at the start "
+           f"{res.get('load_start', NA)}, at the end {res.get('load_end', NA)} (other work on "
+           f"the machine shows here)", "",
            "## Targets (reported, never asserted)", ""]
     out += _table(["target", "measured", "verdict"], targets(res))
 
@@ -175,7 +177,9 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
     nested = _nested(q)
     if nested and sbs.get("floor"):
         out += [f"The same concepts (the {q.get('pools', {}).get('concept', 0)} with the most "
-                "claims, cycled), 10 claims each, with the speaker of each claim: "
+                "claims, cycled) with up to 100 claims each and, per claim, its speaker, evidence, "
+                "passage and document, as `graphql/queries/2_imminent_threat_claims.graphql` "
+                "asks: "
                 "(a) the floor, hand-written Cypher through the store in its own process, no "
                 "HTTP and no GraphQL; (b) the product API; (c) naive resolvers (`bench/naive.py`, "
                 "one store query per field per object) served the same way. Latencies in ms.",

@@ -54,8 +54,11 @@ async def open_store(settings: Settings, bootstrap: bool = True):  # type: ignor
         await store.close()
 
 
-def _run(fn: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine; any known failure becomes one clear line and exit code 1."""
+def _run(fn: Callable[[], Awaitable[T]], stop_ok: bool = False) -> T:
+    """Run a coroutine; any known failure becomes one clear line and exit code 1.
+
+    With `stop_ok`, an interrupt is the normal way to stop (a server) and exits 0.
+    """
     from loaders.errors import DocumentError
 
     try:
@@ -64,6 +67,9 @@ def _run(fn: Callable[[], Awaitable[T]]) -> T:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
+        if stop_ok:
+            err.print("stopped")
+            raise typer.Exit(0) from None
         err.print("[red]interrupted[/red]")
         raise typer.Exit(130) from None
 
@@ -242,7 +248,39 @@ def serve(
                                     log_level="info", lifespan="on")
             await uvicorn.Server(config).serve()
 
-    _run(main)
+    # uvicorn re-raises the Ctrl-C or SIGTERM it handled once it has shut down: a clean stop.
+    _run(main, stop_ok=True)
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf or cyjs "
+                                                      "(Cytoscape.js JSON).")] = "graphml",
+    node_id: Annotated[str | None, typer.Option("--id", help="Export the neighbourhood of "
+                                                             "this node only.")] = None,
+    depth: Annotated[int, typer.Option(help="Hops around --id (1-3).")] = 1,
+) -> None:
+    """Export the graph (or a neighbourhood) for visualization tools."""
+    from kb.api.errors import ApiError
+    from kb.api.export import ExportFormat, export_graph
+
+    try:
+        kind = ExportFormat(fmt)
+    except ValueError:
+        raise typer.BadParameter("choose graphml, gexf or cyjs", param_hint="--format") from None
+
+    async def main() -> int:
+        async with open_store(_settings()) as store:
+            try:
+                data = await export_graph(store, kind, node_id, depth)
+            except ApiError as exc:
+                raise CliError(str(exc)) from None
+        output.write_bytes(data)
+        return len(data)
+
+    size = _run(main)
+    console.print(f"wrote {output} ({size} bytes)")
 
 
 @app.command()

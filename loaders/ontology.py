@@ -86,6 +86,9 @@ class Ontology:
     """Transliteration-tolerant key (``name_key``) -> actor id, for multi-word names."""
     outlet_alias: dict[str, str]
     """Lower-cased surface form -> canonical outlet name."""
+    triggers: Any = None
+    """The pre-filter of the concept and precedent patterns, built on first use by
+    ``loaders.extract.prefilter.ontology_index`` (kept here so it is built once per ontology)."""
 
     def lookup_actor(self, surface: str) -> str | None:
         """The curated actor a surface form names, tolerating transliteration variants."""

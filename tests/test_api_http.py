@@ -101,11 +101,12 @@ async def test_store_unreachable_then_back(tmp_path: Path, settings: Settings) -
 
 
 async def test_limits_depth_aliases_tokens_cost(app: Starlette) -> None:
-    deep = "{ claims { edges { node { " + "attacks(first: 1) { " * 12 + "id" + " }" * 12 + " } } } }"
+    nested = "attacks(first: 1) { " * 12 + "id" + " }" * 12
+    deep = "{ claims { edges { node { " + nested + " } } } }"
     assert codes(await gql(app, deep)) == ["GRAPHQL_VALIDATION_FAILED"]
     aliases = "{ " + " ".join(f"a{i}: version" for i in range(40)) + " }"
     assert codes(await gql(app, aliases)) == ["GRAPHQL_VALIDATION_FAILED"]
-    tokens = "{ " + "version " * 4000 + "}"
+    tokens = "{ " + "a " * 3500 + "}"
     assert codes(await gql(app, tokens))[0] in ("GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT")
     costly = """{ concepts(first: 100) { edges { node { claims(first: 100) {
         attacks(first: 100) { id } } } } } }"""
@@ -130,7 +131,7 @@ async def test_internal_errors_are_masked_and_logged_without_variables(
 
 async def test_mutations_need_the_token_and_refusals_look_alike(
         app: Starlette, store: GraphStore, settings: Settings) -> None:
-    delete = 'mutation { deleteDocument(id: "%s") { id deleted } }' % JS
+    delete = 'mutation { deleteDocument(id: "' + JS + '") { id deleted } }'
     missing = await gql(app, delete)
     wrong = await gql(app, delete, headers={"Authorization": "Bearer nope"})
     unset = await gql(make_app(store, settings, api_token=None), delete,
@@ -139,7 +140,7 @@ async def test_mutations_need_the_token_and_refusals_look_alike(
     assert missing["errors"][0]["message"] == unset["errors"][0]["message"]
     data = ok(await gql(app, delete, headers={"Authorization": f"Bearer {TOKEN}"}))
     assert data["deleteDocument"] == {"id": JS, "deleted": True}
-    after = ok(await gql(app, '{ node(id: "%s") { id } }' % JS))
+    after = ok(await gql(app, "query($id: ID!) { node(id: $id) { id } }", {"id": JS}))
     assert after["node"] is None
     again = await gql(app, delete, headers={"Authorization": f"Bearer {TOKEN}"})
     assert codes(again) == ["NOT_FOUND"]
@@ -198,3 +199,36 @@ async def test_exports_whole_graph_and_neighborhood(app: Starlette) -> None:
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids
                for e in elements["edges"])
     assert bad.status_code == 400 and missing.status_code == 404
+
+
+async def test_kb_export_command(store: GraphStore, data_dir: Path, tmp_path: Path) -> None:
+    if not isinstance(store, FalkorDBStore):
+        pytest.skip("the command is exercised against the embedded store")
+    from typer.testing import CliRunner
+
+    from kb.cli import app as cli
+
+    await store.write_batch(research_fixture().statements(store.dialect))
+    env = {"KB_DATA_DIR": str(data_dir), "KB_GRAPH": store.graph_name}
+    out = tmp_path / "soleimani.gexf"
+    args = ["export", "--format", "gexf", "--id", "actor:qasem-soleimani", "--depth", "2",
+            "-o", str(out)]
+    result = await asyncio.to_thread(CliRunner().invoke, cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    g = nx.read_gexf(out)
+    assert "actor:kataib-hezbollah" in g.nodes
+    bad = await asyncio.to_thread(CliRunner().invoke, cli,
+                                  ["export", "--format", "pdf", "-o", str(out)], env=env)
+    assert bad.exit_code != 0
+
+
+async def test_store_timeout_has_its_own_code(app: Starlette, store: GraphStore,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.store.base import StoreTimeout
+
+    async def slow(*_args: Any, **_kwargs: Any) -> Any:
+        raise StoreTimeout("a store query ran past 10s")
+
+    monkeypatch.setattr(store, "read", slow)
+    result = await gql(app, "{ timeline { id } }")
+    assert codes(result) == ["STORE_TIMEOUT"]

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graphql import GraphQLError
 from kb.store.base import StoreError, StoreTimeout, StoreUnavailable
 
 log = logging.getLogger("kb.api")

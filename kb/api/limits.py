@@ -13,13 +13,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
-
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -37,6 +30,13 @@ from graphql import (
     get_named_type,
     value_from_ast_untyped,
 )
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
 from kb.api.errors import BadInput, Code
 
 MAX_PAGE = 100

@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import ExecutionContext, Info
 
-from graphql import GraphQLError
 from kb.api.connections import Connection, build_connection, page_request
 from kb.api.enums import NodeLabel, RelationshipType, SortDirection
 from kb.api.errors import BadInput, ErrorPolicy, report_errors

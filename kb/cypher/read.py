@@ -320,7 +320,8 @@ timeline = query(
 
 _EXPAND_RETURN = (
     "RETURN n.id AS src, m.id AS id, labels(m)[0] AS label, "
-    "coalesce(m.name, m.title, m.text, m.id) AS name, coalesce(m.type, m.stance, m.format) "
+    "left(coalesce(m.name, m.title, m.text, m.id), 120) AS name, "
+    "coalesce(m.type, m.stance, m.format) "
     "AS kind, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, "
     "r.key AS key LIMIT $limit"
 )

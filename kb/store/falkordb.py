@@ -48,7 +48,11 @@ class FalkorDBStore:
         self._graph: Any = None
 
     async def connect(self) -> None:
+        """Start or reuse the server and open a client; calling it again reconnects."""
         sock, password = await asyncio.to_thread(self.server.ensure_running)
+        if self._db is not None:  # a reconnect after an outage: drop the old client
+            with contextlib.suppress(RedisError, OSError):
+                await self._db.connection.aclose()
         self._db = FalkorDB(
             unix_socket_path=str(sock),
             password=password,
@@ -160,11 +164,18 @@ class FalkorDBStore:
         return bool(rows and rows[0].get("ok") == 1)
 
     async def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(RedisError):
-                await self._db.connection.aclose()
-            self._db = None
-        await asyncio.to_thread(self.server.stop)
+        """Close the client, then stop the server if this process started it.
+
+        The stop is synchronous on purpose: at Ctrl-C the task running this is being cancelled,
+        and an awaited stop would be cut short, leaving the server behind.
+        """
+        db, self._db, self._graph = self._db, None, None
+        try:
+            if db is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await db.connection.aclose()
+        finally:
+            self.server.stop()
 
     # -- internals -----------------------------------------------------------------------
 

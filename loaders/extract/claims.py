@@ -19,6 +19,7 @@ from loaders.extract.actors import ActorResult
 from loaders.extract.concepts import ConceptMention
 from loaders.extract.context import DocContext, PassageView
 from loaders.extract.precedents import PrecedentResult
+from loaders.extract.prefilter import Prefiltered
 
 try:
     from loaders.outlets import resolve_outlet as _resolve_outlet
@@ -86,6 +87,10 @@ ATTACK_CUES = re.compile(
     r"\bdecided\s+against\b|\bwhat\s+is\s+different\b|\bdoesn['’]t\s+inspire\b|\bconcerns?\b",
     re.I,
 )
+# the same patterns, tried only where one of their words begins
+_VERB_RE = Prefiltered(VERB_RE)
+_SUPPORT_CUES = Prefiltered(SUPPORT_CUES)
+_ATTACK_CUES = Prefiltered(ATTACK_CUES)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|without|denied|disputed|rejected)\b",
     re.I,
@@ -184,8 +189,8 @@ class _Draft:
 
 
 def _stance(text: str) -> Stance:
-    sup = len(SUPPORT_CUES.findall(text))
-    att = len(ATTACK_CUES.findall(text))
+    sup = len(_SUPPORT_CUES.finditer(text))
+    att = len(_ATTACK_CUES.finditer(text))
     if att > sup:
         return Stance.ATTACKS
     if sup > att:
@@ -328,7 +333,7 @@ def extract_claims(
         # headline bullets that link to an outlet and contain no attribution of their own
         if view.headline:
             continue
-        for vm in VERB_RE.finditer(text):
+        for vm in _VERB_RE.finditer(text):
             verb = vm.group("verb").lower()
             got = None
             # anonymous sources that "tell CBS News": the outlet speaks

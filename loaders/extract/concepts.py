@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.extract.context import DocContext
+from loaders.extract.context import DocContext, candidates
+from loaders.extract.prefilter import finditer_at
 
 
 @dataclass(slots=True)
@@ -29,8 +30,13 @@ def extract_concepts(ctx: DocContext) -> list[ConceptMention]:
         if view.caption or view.duplicate:
             continue
         found: list[tuple[int, int, str]] = []
+        cands = candidates(view, ctx.onto)
+        text = view.masked
         for entry in ctx.onto.concepts.values():
-            for m in entry.regex.finditer(view.masked):
+            key = f"c:{entry.id}"
+            if key not in cands:
+                continue  # the pre-filter says this concept cannot match here
+            for m in finditer_at(entry.regex, text, cands[key]):
                 if m.end() > m.start():
                     found.append((m.start(), m.end(), entry.id))
         # longest first; overlapping matches of one concept collapse to the longest, while a

@@ -13,8 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from kb.model import Passage, ReadDocument
+from loaders.extract.prefilter import ontology_index
 from loaders.ontology import Ontology, fold, load_ontology
 
 _MASKS = [
@@ -87,6 +89,9 @@ class PassageView:
     caption: bool
     duplicate: bool = False
     """Repeats (a near copy of) another passage: a pull quote, a dek, a repeated caption."""
+    triggers: dict[str, list[int] | None] | None = None
+    """Concept / precedent pattern key -> offsets in ``masked`` a match may start at (None:
+    anywhere); a key missing cannot match (see ``Ontology.triggers``). Set by ``candidates``."""
 
     @property
     def start(self) -> int:
@@ -95,6 +100,13 @@ class PassageView:
     @property
     def id(self) -> str:
         return self.passage.id
+
+
+def candidates(view: PassageView, onto: Ontology) -> dict[str, list[int] | None]:
+    """Which ontology patterns can match the masked passage, and where (computed once)."""
+    if view.triggers is None:
+        view.triggers = ontology_index(onto).candidates(view.masked)
+    return view.triggers
 
 
 @dataclass(slots=True)
@@ -108,6 +120,8 @@ class DocContext:
     reference: date | None = None
     reference_source: str = "none"
     anchors: list[date] = field(default_factory=list)
+    date_memo: dict[str, Any] = field(default_factory=dict)
+    """Passage text -> its date-pattern matches (``find_dates``), shared by the extractors."""
 
     @property
     def raw(self) -> str:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from loaders.extract.prefilter import PatternIndex, finditer_at
+
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -126,12 +128,37 @@ def _nearest_year(month: int, day: int, ref: date) -> date:
     return best
 
 
-def find_dates(text: str, ref: date | None) -> list[DateExpr]:
-    """All date expressions in text, longest first where they overlap, resolved against ref."""
+_INDEX = PatternIndex(PATTERNS, word_starts=False)
+
+
+_Matches = tuple[tuple[str, tuple[re.Match[str], ...]], ...]
+
+
+def _matches(text: str) -> _Matches:
+    """Every pattern's matches in text, in PATTERNS order (whatever the reference date)."""
+    cands = _INDEX.candidates(text)
+    return tuple(
+        (kind, tuple(finditer_at(pat, text, cands[kind])) if kind in cands else ())
+        for kind, pat in PATTERNS
+    )
+
+
+def find_dates(
+    text: str, ref: date | None, memo: dict[str, _Matches] | None = None
+) -> list[DateExpr]:
+    """All date expressions in text, longest first where they overlap, resolved against ref.
+
+    ``memo`` (text -> matches), kept per document, saves scanning a passage twice: once for
+    the reference date and again, with it, for events.
+    """
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
-    for kind, pat in PATTERNS:
-        for m in pat.finditer(text):
+    if memo is None:
+        scanned = _matches(text)
+    else:
+        scanned = memo.get(text) or memo.setdefault(text, _matches(text))
+    for kind, matches in scanned:
+        for m in matches:
             s, e = m.span()
             if any(s < te and e > ts for ts, te in taken):
                 continue

@@ -24,6 +24,7 @@ from loaders.extract.actors import ActorResult
 from loaders.extract.context import DocContext, PassageView
 from loaders.extract.dates import DateExpr, find_dates, format_date
 from loaders.extract.precedents import PrecedentResult
+from loaders.extract.prefilter import Prefiltered
 
 _MODS = (
     r"(?:(?:drone|air|missile|rocket|military|bombing|retaliatory|airstrike|deadly|U\.S\.|US|"
@@ -64,6 +65,7 @@ _HYPO_AFTER = re.compile(
     r"^[^,.;]{0,40}\b(?:was|is|were)\s+(?:a|the)\s+(?:principal\s+|main\s+)?(?:goal|aim|objective|target)",
     re.I,
 )
+_TRIGGER = Prefiltered(TRIGGER)  # same matches, tried only where a trigger word begins
 _DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those|its|his|her|their)|['’]s)\s+$", re.I)
 _TIME_FRAME = re.compile(
     r"\b(?:since|until|till|before|after|following|ever\s+since|in\s+the\s+years\s+since)\s+$", re.I
@@ -133,7 +135,9 @@ def reference_date(ctx: DocContext, actors: ActorResult) -> tuple[date | None, s
         if view.caption:
             continue
         cands += [
-            d.value for d in find_dates(view.masked, None) if d.value and d.precision == "day"
+            d.value
+            for d in find_dates(view.masked, None, ctx.date_memo)
+            if d.value and d.precision == "day"
         ]
     for aid, n in actors.counts.items():
         entry = ctx.onto.actors.get(aid)
@@ -188,8 +192,8 @@ def extract_events(
             continue
         text = view.masked
         base = view.start
-        dates = [d for d in find_dates(text, ref) if d.kind != "bare_year"]
-        triggers = list(TRIGGER.finditer(text))
+        dates = [d for d in find_dates(text, ref, ctx.date_memo) if d.kind != "bare_year"]
+        triggers = _TRIGGER.finditer(text)
         noun_triggers = [
             t for t in triggers if t.group("head") or t.group("launch") or t.group("policy")
         ]

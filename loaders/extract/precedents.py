@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kb.model import Label, Precedent, Treatment, entity_id
-from loaders.extract.context import DocContext, PassageView
+from loaders.extract.context import DocContext, PassageView, candidates
 from loaders.extract.dates import find_dates
+from loaders.extract.prefilter import finditer_at, search_at
 
 ANALOG = re.compile(
     r"\b(?:nearest|closest|obvious|best|historical|recent)\s+(?:equivalent|parallel|analog\w*|precedent)"
@@ -57,11 +58,32 @@ NEW_CUES = [
         re.I,
     ),
 ]
-CONSIDERED = re.compile(
-    r"(?P<subj>(?:\b[Tt]he\s+)?(?:[^,;.]|(?<=[A-Z])\.){0,110}?)\s+(?:had\s+)?considered\s+(?P<act>\w+ing\s+[^,;.]{1,60}?)\s*,?\s+"
+_CONSIDERED_TAIL = (
+    r"considered\s+(?P<act>\w+ing\s+[^,;.]{1,60}?)\s*,?\s+"
     r"but\s+(?:ultimately\s+|eventually\s+|later\s+)?(?:decided\s+against|rejected|declined|refrained|"
     r"shied\s+away|backed\s+off)"
 )
+CONSIDERED = re.compile(
+    r"(?P<subj>(?:\b[Tt]he\s+)?(?:[^,;.]|(?<=[A-Z])\.){0,110}?)\s+(?:had\s+)?" + _CONSIDERED_TAIL
+)
+_TAIL = re.compile(_CONSIDERED_TAIL)
+_WHITE = re.compile(r"\s+")
+
+
+def _considered(text: str) -> list[re.Match[str]]:
+    """``CONSIDERED.finditer(text)``, trying only the offsets a match can start at.
+
+    Every match ends in a match of the tail ("considered ...ing ..., but decided against") at
+    an occurrence c of "considered", and starts at most "The" + 110 characters + "had" plus
+    three runs of white space before c. Scanning every offset instead costs milliseconds.
+    """
+    tails = [m.start() for m in re.finditer("considered", text) if _TAIL.match(text, m.start())]
+    if not tails:
+        return []
+    longest_white = max((len(w) for w in _WHITE.findall(text)), default=0)
+    reach = 3 + 110 + 3 + 3 * longest_white
+    starts = sorted({q for c in tails for q in range(max(0, c - reach), c + 1)})
+    return finditer_at(CONSIDERED, text, starts)
 
 
 _CUE_WORDS = re.compile(
@@ -104,12 +126,17 @@ def _clean_np(np: str) -> str:
 def _curated(ctx: DocContext, view: PassageView) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     text = view.masked
+    cands = candidates(view, ctx.onto)
     for entry in ctx.onto.precedents.values():
-        if entry.regex is not None:
-            for m in entry.regex.finditer(text):
+        key = f"p:{entry.id}"
+        if entry.regex is not None and key in cands:
+            for m in finditer_at(entry.regex, text, cands[key]):
                 found.append((m.start(), m.end(), f"precedent:{entry.id}"))
-        for groups in entry.cooccur:
-            spans = [g.search(text) for g in groups]
+        for i, groups in enumerate(entry.cooccur):
+            gkeys = [f"{key}:{i}:{j}" for j in range(len(groups))]
+            if any(k not in cands for k in gkeys):
+                continue  # some group cannot match here
+            spans = [search_at(g, text, cands[k]) for g, k in zip(groups, gkeys, strict=True)]
             if all(spans):
                 s = min(m.start() for m in spans if m)
                 e = max(m.end() for m in spans if m)
@@ -138,7 +165,7 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                 if len(np.split()) < 2:
                     continue
                 found.append((s, e, "new:" + np))
-        for m in CONSIDERED.finditer(text) if "considered" in low else ():
+        for m in _considered(text) if "considered" in low else ():
             subj = re.sub(r"^.*\b(?:that|whether)\s+", "", m.group("subj")).strip()
             subj = re.sub(r"^(?:both\s+)", "", subj)
             if not subj or not re.search(r"[A-Z]", subj):
