@@ -96,6 +96,9 @@ async def test_timeline_rocket_attack_before_strike(research: Any) -> None:
                           for p in e["participants"]))
     assert rocket < strike
     assert any(p["actor"]["name"] == "Kataib Hezbollah" for p in events[rocket]["participants"])
+    # the strike is reported by all three documents; each participant is listed once
+    pairs = [(p["role"], p["actor"]["id"]) for p in events[strike]["participants"]]
+    assert len(pairs) == len(set(pairs))
 
 
 async def test_soleimani_two_hop_neighborhood(research: Any) -> None:

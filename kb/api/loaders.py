@@ -15,7 +15,7 @@ context), so their caches never serve one client's data to another or outlive a 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +95,24 @@ class Loaders:
         rows = await self.store.read(text, {"ids": list(ids), "value": value, "first": first})
         found: dict[str, list[Item]] = defaultdict(list)
         for row in rows:
-            found[row["id"]] = [Item(i["id"], i.get("props") or {}, i.get("rel") or {},
-                                     i.get("key")) for i in row["items"]]
+            found[row["id"]] = _distinct(
+                Item(i["id"], i.get("props") or {}, i.get("rel") or {}, i.get("key"))
+                for i in row["items"])
         return [found.get(i, []) for i in ids]
+
+
+_PROVENANCE = frozenset({"doc", "passage", "key"})
+
+
+def _distinct(items: Iterable[Item]) -> list[Item]:
+    """One item per related node and edge meaning: the same fact (Trump ordered the strike)
+    extracted from several documents is stored once per document, for provenance, but listed
+    once."""
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    out: list[Item] = []
+    for item in items:
+        meaning = tuple(sorted((k, repr(v)) for k, v in item.rel.items() if k not in _PROVENANCE))
+        if (item.id, meaning) not in seen:
+            seen.add((item.id, meaning))
+            out.append(item)
+    return out
