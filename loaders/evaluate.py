@@ -1,4 +1,4 @@
-"""Extraction quality against the gold annotations (/work/shared/gold/*.yaml).
+"""Extraction quality against the gold annotations (../shared/gold/*.yaml).
 
 For each gold file, the corpus file of the same name is read and extracted, and precision and
 recall are computed per category. Matching is deliberately tolerant where the gold is a free
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m loaders.evaluate [GOLD_DIR] [CORPUS_DIR] [-v]``: print the table."""
     args = [a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("-")]
     verbose = "-v" in (argv if argv is not None else sys.argv[1:])
-    gold_dir = Path(args[0]) if args else Path("/work/shared/gold")
+    gold_dir = Path(args[0]) if args else Path("../shared/gold")
     corpus_dir = (
         Path(args[1])
         if len(args) > 1
