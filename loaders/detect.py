@@ -60,6 +60,19 @@ def decode(data: bytes) -> str:
     return text
 
 
+_HTML_START = re.compile(r"\A\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|\?xml\b)", re.I)
+_HTML_CODE = re.compile(r"<(script|style)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*\b[^<>]{0,500}>", re.I)
+
+
+def looks_like_html(raw: str) -> bool:
+    """Raw HTML markup (a saved page rather than its text): an HTML prologue, or script and
+    style elements among many tags. The readers take text, so such a file is refused."""
+    if _HTML_START.match(raw):
+        return True
+    return bool(_HTML_CODE.search(raw)) and len(_HTML_TAG.findall(raw, 0, 200_000)) >= 10
+
+
 def has_front_matter(raw: str) -> bool:
     """A `---` block at the very top whose lines look like YAML keys."""
     m = FRONT_MATTER.match(raw)
@@ -110,7 +123,12 @@ def web_score(raw: str) -> int:
 
 
 def detect_format(raw: str) -> DocFormat:
-    """The format of a decoded document, judged from its content alone."""
+    """The format of a decoded document, judged from its content alone.
+
+    Raises DocumentError for raw HTML (readers take the text of a page, not its markup).
+    """
+    if looks_like_html(raw):
+        raise DocumentError("HTML markup, not text: save the page as text first")
     if has_front_matter(raw):
         return DocFormat.MARKDOWN
     links = len(_MD_LINK.findall(raw))

@@ -11,8 +11,10 @@ person already named; news outlets are never actors.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kb.model import Actor, ActorType, Label, entity_id
 from loaders.extract.context import DocContext, PassageView
@@ -513,10 +515,22 @@ class ActorResult:
     outlet_spans: list[tuple[int, int, str]] = field(default_factory=list)
     president_id: str | None = None
     counts: Counter[str] = field(default_factory=Counter)
+    _starts: tuple[int, list[int]] | None = field(default=None, repr=False, compare=False)
+    """(len(mentions), their starts) while ``mentions`` is in text order: ``in_span`` bisects."""
 
     def in_span(self, start: int, end: int) -> list[ActorMention]:
         """Mentions inside [start, end) (raw offsets), in text order."""
-        return [m for m in self.mentions if m.start >= start and m.end <= end]
+        mentions = self.mentions
+        index = self._starts
+        if index is None or index[0] != len(mentions):
+            starts = [m.start for m in mentions]
+            ordered = all(a <= b for a, b in pairwise(starts))
+            index = self._starts = (len(mentions), starts) if ordered else None
+        if index is None:
+            return [m for m in mentions if m.start >= start and m.end <= end]
+        starts = index[1]
+        lo, hi = bisect_left(starts, start), bisect_right(starts, end)
+        return [m for m in mentions[lo:hi] if m.end <= end]
 
     def actor_name(self, actor_id: str | None) -> str | None:
         actor = self.actors.get(actor_id or "")
@@ -528,6 +542,21 @@ class ActorResult:
 
 def _outlet_name(surface: str, ctx: DocContext) -> str | None:
     """The outlet a surface form names (outlets module table first, then the ontology list)."""
+    key = ("outlet", surface)
+    if key not in ctx.lookups:
+        ctx.lookups[key] = _lookup_outlet(surface, ctx)
+    return ctx.lookups[key]
+
+
+def _lookup_actor(surface: str, ctx: DocContext) -> str | None:
+    """``ctx.onto.lookup_actor``, remembered for the document."""
+    key = ("actor", surface)
+    if key not in ctx.lookups:
+        ctx.lookups[key] = ctx.onto.lookup_actor(surface)
+    return ctx.lookups[key]
+
+
+def _lookup_outlet(surface: str, ctx: DocContext) -> str | None:
     text = surface.strip()
     if _outlet_table is not None:
         try:
@@ -550,9 +579,16 @@ class _Tok:
         return self.text in _CONNECTORS
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ACRONYM = re.compile(r"[A-Z]\.(?:[A-Z]\.)+")
+_WHITE = re.compile(r"\s+")
+
+
 def _strip_possessive(tok: _Tok) -> tuple[_Tok, bool]:
-    m = re.search(r"['’]s?$", tok.text)
-    if m and len(tok.text) > 2 and not re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)+", tok.text):
+    if not tok.text.endswith(("'", "’", "s")):
+        return tok, False
+    m = _POSSESSIVE.search(tok.text)
+    if m and len(tok.text) > 2 and not _ACRONYM.fullmatch(tok.text):
         return _Tok(tok.text[: m.start()], tok.start, tok.start + m.start()), True
     return tok, False
 
@@ -562,7 +598,7 @@ def _split_seq(m: re.Match[str], base: int) -> list[list[_Tok]]:
     groups: list[list[_Tok]] = [[]]
     for t in _TOK_IN_SEQ.finditer(m.group(0)):
         tok = _Tok(
-            re.sub(r"\s+", " ", t.group(0)),
+            _WHITE.sub(" ", t.group(0)),
             base + m.start() + t.start(),
             base + m.start() + t.end(),
         )
@@ -652,7 +688,7 @@ class _DocActors:
             or (
                 at_start
                 and toks[0].text.lower() in ctx.lower_vocab
-                and not ctx.onto.lookup_actor(toks[0].text)
+                and not _lookup_actor(toks[0].text, ctx)
             )
         ):
             toks = toks[1:]
@@ -675,7 +711,7 @@ class _DocActors:
                 if _outlet_name(surface, ctx):
                     hit = ("outlet", j, None)
                     break
-                aid = ctx.onto.lookup_actor(surface)
+                aid = _lookup_actor(surface, ctx)
                 if aid and not (view.headline and j - i == 1 and len(surface) <= 3):
                     hit = ("actor", j, aid)
                     break
@@ -922,9 +958,10 @@ def extract_actors(ctx: DocContext) -> ActorResult:
             continue
         text = view.masked
         for m in SEQ.finditer(text):
-            at_start = not text[: m.start()].strip() or bool(
-                re.search(r"[.!?:\"“(]\s*$", text[: m.start()])
-            )
+            # at the text start or after [.!?:"“(] and white space (no regex over the prefix)
+            before = text[: m.start()].rstrip()
+            at_start = not before or before[-1] in '.!?:"“('
+
             for k, toks in enumerate(_split_seq(m, view.start)):
                 acc.sequence(view, toks, at_start and k == 0)
     acc.resolve_pending()

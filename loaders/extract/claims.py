@@ -19,7 +19,7 @@ from loaders.extract.actors import ActorResult
 from loaders.extract.concepts import ConceptMention
 from loaders.extract.context import DocContext, PassageView
 from loaders.extract.precedents import PrecedentResult
-from loaders.extract.prefilter import Prefiltered
+from loaders.extract.prefilter import PatternIndex, Prefiltered, finditer_at
 
 try:
     from loaders.outlets import resolve_outlet as _resolve_outlet
@@ -89,8 +89,7 @@ ATTACK_CUES = re.compile(
 )
 # the same patterns, tried only where one of their words begins
 _VERB_RE = Prefiltered(VERB_RE)
-_SUPPORT_CUES = Prefiltered(SUPPORT_CUES)
-_ATTACK_CUES = Prefiltered(ATTACK_CUES)
+_CUES = PatternIndex([("s", SUPPORT_CUES), ("a", ATTACK_CUES)], word_starts=False)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|didn['’]t|doesn['’]t|don['’]t|wasn['’]t|isn['’]t|without|denied|disputed|rejected)\b",
     re.I,
@@ -189,8 +188,9 @@ class _Draft:
 
 
 def _stance(text: str) -> Stance:
-    sup = len(_SUPPORT_CUES.finditer(text))
-    att = len(_ATTACK_CUES.finditer(text))
+    cands = _CUES.candidates(text)
+    sup = len(finditer_at(SUPPORT_CUES, text, cands["s"])) if "s" in cands else 0
+    att = len(finditer_at(ATTACK_CUES, text, cands["a"])) if "a" in cands else 0
     if att > sup:
         return Stance.ATTACKS
     if sup > att:
@@ -198,13 +198,12 @@ def _stance(text: str) -> Stance:
     return Stance.NEUTRAL
 
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
 def _terms(text: str) -> set[str]:
-    out = set()
-    for w in re.findall(r"[a-z]+", text.lower()):
-        if w in _STOP or len(w) < 4:
-            continue
-        out.add(w[:6])  # a crude stem: embassy / embassies, attack / attacks
-    return out
+    # w[:6]: a crude stem (embassy / embassies, attack / attacks)
+    return {w[:6] for w in _LOWER_WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOP}
 
 
 class _Speakers:
@@ -552,13 +551,14 @@ def _argument_relations(res: ClaimResult, actors: ActorResult) -> list[tuple[str
     for i, c in enumerate(res.claims):
         for t in terms[c.id]:
             index.setdefault(t, []).append(i)
+    negated = [bool(_NEGATION.search(c.text)) for c in res.claims]
     for i, c in enumerate(res.claims):
-        neg = bool(_NEGATION.search(c.text))
+        neg = negated[i]
         agree = bool(_AGREE.search(c.text))
         if not (neg or agree):
             continue
         cands: dict[int, int] = {}
-        for t in terms[c.id]:
+        for t in sorted(terms[c.id]):  # sorted: ties must not depend on string hashing
             for j in index.get(t, []):
                 if j != i:
                     cands[j] = cands.get(j, 0) + 1
@@ -567,19 +567,13 @@ def _argument_relations(res: ClaimResult, actors: ActorResult) -> list[tuple[str
             other = res.claims[j]
             if other.speaker_id == c.speaker_id or shared < 2:
                 continue
-            if neg and _NEGATION.search(other.text) and not agree:
+            if neg and negated[j] and not agree:
                 continue
             best = other
             break
         if best is None and agree and actors.president_id:
             best = next(
-                (
-                    o
-                    for o in res.claims
-                    if o.speaker_id == actors.president_id
-                    and o.id != c.id
-                    and res.claims.index(o) < i
-                ),
+                (o for o in res.claims[:i] if o.speaker_id == actors.president_id and o.id != c.id),
                 None,
             )
         if best is not None:

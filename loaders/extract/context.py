@@ -122,6 +122,8 @@ class DocContext:
     anchors: list[date] = field(default_factory=list)
     date_memo: dict[str, Any] = field(default_factory=dict)
     """Passage text -> its date-pattern matches (``find_dates``), shared by the extractors."""
+    lookups: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(table, surface) -> result of a name look-up; a name recurs throughout a document."""
 
     @property
     def raw(self) -> str:
@@ -143,7 +145,7 @@ def _mark_duplicates(views: list[PassageView]) -> None:
     for i, s in enumerate(toks):
         if len(s) < 6:
             continue
-        rare = min(s, key=lambda t: df[t])
+        rare = min(s, key=lambda t: (df[t], t))  # ties by the token: no hash order
         for j in index.get(rare, []):
             if j == i or len(toks[j]) < len(s):
                 continue
