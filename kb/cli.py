@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -64,7 +65,7 @@ def _run(fn: Callable[[], Awaitable[T]], stop_ok: bool = False) -> T:
     try:
         return asyncio.run(fn())
     except (CliError, StoreError, DocumentError, ValueError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         if stop_ok:
@@ -145,7 +146,9 @@ async def load_into(store: GraphStore, paths: list[Path], force: bool = False,
         def advance(result: Any) -> None:
             progress.update(task, advance=1, description=Path(result.path).name)
             if result.reason:
-                err.print(f"[red]failed:[/red] {result.path}: {result.reason}", highlight=False)
+                # one line per document, whatever the terminal width; a path may hold brackets
+                err.print(f"[red]failed:[/red] {escape(result.path)}: {escape(result.reason)}",
+                          highlight=False, soft_wrap=True)
 
         report = await load_files(store, files, force=force, on_result=advance)
     after = await _stats(store)

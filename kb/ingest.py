@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from kb.model import Extraction
-from kb.store.base import GraphStore
+from kb.store.base import GraphStore, StoreError, StoreUnavailable
 from kb.writer import document_sha, write_extraction
 from loaders.errors import DocumentError
 from seeds import corpus_dir
@@ -74,8 +74,16 @@ def iter_files(paths: Iterable[Path]) -> Iterator[FileItem]:
             yield FileItem(root, root.name)
             continue
         seen: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            st = os.stat(dirpath)
+        errors: list[OSError] = []  # a folder that cannot be listed is reported, not skipped
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
+                                                    onerror=errors.append):
+            yield from _unlisted(errors)
+            try:
+                st = os.stat(dirpath)
+            except OSError as exc:  # removed while the walk was under way
+                dirnames[:] = []
+                yield FileItem(Path(dirpath), dirpath, f"cannot read folder: {exc.strerror}")
+                continue
             if (st.st_dev, st.st_ino) in seen:
                 dirnames[:] = []
                 yield FileItem(Path(dirpath), dirpath, "symlink loop: directory already visited")
@@ -86,6 +94,14 @@ def iter_files(paths: Iterable[Path]) -> Iterator[FileItem]:
                 if not name.startswith("."):
                     path = Path(dirpath) / name
                     yield FileItem(path, path.relative_to(root).as_posix())
+        yield from _unlisted(errors)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[FileItem]:
+    while errors:
+        exc = errors.pop(0)
+        where = Path(exc.filename) if exc.filename else Path("?")
+        yield FileItem(where, str(where), f"cannot read folder: {exc.strerror or exc}")
 
 
 def extract_file(path: Path, source: str | None = None) -> Extraction:
@@ -114,7 +130,9 @@ async def ingest_extraction(store: GraphStore, ex: Extraction, path: str,
 async def load_files(store: GraphStore, files: Iterable[FileItem],
                      force: bool = False,
                      on_result: Callable[[DocResult], None] | None = None) -> LoadReport:
-    """Load every file of `iter_files`; store errors propagate, document errors are kept."""
+    """Load every file of `iter_files`. Document errors, and a store error that refuses one
+    document's transaction (which then wrote nothing), are kept in the report; an unreachable
+    store stops the load (StoreUnavailable propagates)."""
     report = LoadReport()
     for item in files:
         path = item.path
@@ -129,8 +147,19 @@ async def load_files(store: GraphStore, files: Iterable[FileItem],
                 result = DocResult(str(path), Status.FAILED,
                                    reason=f"extraction failed: {type(exc).__name__}: {exc}")
             else:
-                result = await ingest_extraction(store, ex, str(path), force)
+                try:
+                    result = await ingest_extraction(store, ex, str(path), force)
+                except StoreUnavailable:
+                    raise  # the store is down: stop, the next run resumes
+                except StoreError as exc:  # this document's transaction was refused
+                    result = DocResult(str(path), Status.FAILED, ex.document.id,
+                                       reason=f"the store refused it: {_first_line(exc)}")
         report.results.append(result)
         if on_result is not None:
             on_result(result)
     return report
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -68,16 +68,21 @@ class EmbeddedServer:
     def ensure_running(self) -> tuple[Path, str]:
         """Reuse a live server or start one; returns (socket path, password)."""
         self._prepare_dir()
-        password = self._password()
-        with self._exclusive(self.paths.start_lock):
-            if self._server_alive():
-                if self._ping(password):
-                    return self.paths.socket, password
-                raise StoreUnavailable(
-                    f"an embedded server holds {self.paths.root} but does not answer; "
-                    f"stop process {self._read_pid()} or wait for it to finish starting"
-                )
-            self._start(password)
+        try:
+            password = self._password()
+            with self._exclusive(self.paths.start_lock):
+                if self._server_alive():
+                    if self._ping(password):
+                        return self.paths.socket, password
+                    raise StoreUnavailable(
+                        f"an embedded server holds {self.paths.root} but does not answer; "
+                        f"stop process {self._read_pid()} or wait for it to finish starting"
+                    )
+                self._start(password)
+        except OSError as exc:  # a full disk or a read-only data directory: one clear line
+            raise StoreUnavailable(
+                f"data directory {self.paths.root} is not usable: {exc.strerror or exc}"
+            ) from exc
         return self.paths.socket, password
 
     def stop(self) -> None:
