@@ -50,6 +50,7 @@ from bench.corpus import write_corpus
 from bench.floor import FLOORS
 from bench.ingest import proc_mem
 from bench.naive import NESTED_QUERY
+from kb.store.embedded import EmbeddedServer
 
 REPO = Path(__file__).resolve().parent.parent
 SCALING = ("neighborhood", "path", "search")
@@ -365,6 +366,22 @@ def bench_size(cfg: Config, size: int, ops: list[Operation]) -> dict[str, Any]:
     write_corpus(corpus, size, cfg.seed)
     out["corpus_s"] = time.perf_counter() - t0
     out["corpus_bytes"] = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+    # One embedded server per size, started here and reused by every process (ingestion, API,
+    # floor, naive): none of them replays the append-only file, which for 10k documents takes
+    # longer than the store's start-up timeout.
+    server = EmbeddedServer(data)
+    server.ensure_running()
+    try:
+        _bench_size(cfg, size, ops, out, corpus, data)
+    finally:
+        server.stop()
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(corpus, ignore_errors=True)
+    return out
+
+
+def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any],
+                corpus: Path, data: Path) -> None:
     log(f"{size} docs: corpus written in {out['corpus_s']:.1f} s; ingesting")
     out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)])
     ing = out["ingest"]
@@ -404,9 +421,6 @@ def bench_size(cfg: Config, size: int, ops: list[Operation]) -> dict[str, Any]:
         out["api_store_memory"] = proc_mem(server_pid) if server_pid else {}
     if full:
         out["side_by_side"] = side_by_side(cfg, data, nested_vars)
-    if not os.environ.get("BENCH_KEEP"):
-        shutil.rmtree(corpus, ignore_errors=True)
-    return out
 
 
 def _server_pid(data: Path) -> int | None:
@@ -494,6 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--what", help="name part of the results file (default: from the sizes)")
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a line for the results file (for example about an aborted size)")
     args = ap.parse_args(argv)
 
     sizes = sorted({int(s) for s in args.sizes.split(",")} if args.sizes else {1000, 10000})
@@ -517,14 +533,12 @@ def main(argv: list[str] | None = None) -> int:
             "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
             "seed": cfg.seed, "queries": str(cfg.queries)},
         "operations": [{"name": o.name, "file": o.file, "kind": o.kind} for o in ops],
-        "sizes": {}, "load_start": f"{os.getloadavg()[0]:.2f}",
+        "sizes": {}, "load_start": f"{os.getloadavg()[0]:.2f}", "notes": args.note,
     }
-    try:
-        for size in sizes:
-            results["sizes"][str(size)] = bench_size(cfg, size, ops)
-    finally:
-        if args.work is None and not os.environ.get("BENCH_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
+    for size in sizes:  # on failure the work folder stays, for a look at the store's log
+        results["sizes"][str(size)] = bench_size(cfg, size, ops)
+    if args.work is None and not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - started
     results["load_end"] = f"{os.getloadavg()[0]:.2f}"
 

@@ -119,12 +119,14 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
            f"- Settings: concurrency {cfg['concurrency']}, at most {cfg['requests']} requests "
            f"or {cfg['duration']:g} s per operation and concurrency, {cfg['warmup']} warm-up "
            f"requests, corpus seed {cfg['seed']}; embedded FalkorDB in a fresh temporary "
-           f"KB_DATA_DIR per size; load generator and server are separate processes on the "
-           f"same machine (they share its cores).",
+           f"KB_DATA_DIR per size (one server per size, started by the harness; ingestion, API, "
+           f"floor and naive processes connect to it); load generator and server are separate "
+           f"processes on the same machine (they share its cores).",
            f"- Whole run: {res.get('total_s', 0):.0f} s; load average (1 min) at the start "
            f"{res.get('load_start', NA)}, at the end {res.get('load_end', NA)} (other work on "
            f"the machine shows here)", "",
-           "## Targets (reported, never asserted)", ""]
+           *(f"- Note: {n}" for n in res.get("notes", [])),
+           "", "## Targets (reported, never asserted)", ""]
     out += _table(["target", "measured", "verdict"], targets(res))
 
     out += ["", "## Ingestion", "",
