@@ -22,7 +22,9 @@ from pathlib import Path
 
 from kb.store.base import StoreUnavailable
 
-START_TIMEOUT = 20.0
+START_TIMEOUT = 120.0
+"""Seconds to wait for the server; it answers PING only after replaying its data, which takes
+a while on a large graph."""
 
 
 @dataclass(frozen=True, slots=True)
