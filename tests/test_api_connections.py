@@ -8,6 +8,7 @@ import pytest
 from starlette.applications import Starlette
 from test_api_support import codes, gql, make_app, ok
 
+from kb.api.loaders import Loaders
 from kb.config import Settings
 from kb.model import Label, RelType
 from kb.store.base import GraphStore
@@ -76,6 +77,38 @@ async def test_nested_query_takes_a_fixed_number_of_round_trips(wide: Any) -> No
         assert claim["speaker"]["name"].startswith("actor")
         assert claim["evidence"]["document"]["title"].startswith("doc")
     assert trips[2] == trips[N] == 3, trips
+
+
+NESTED_FRAGMENTS = """query($n: Int, $m: Int) {
+  concepts(first: $n) { edges { node { id name claims(first: $m) { ...said } } } } }
+fragment said on Claim { id text stance ... on Claim { speaker { id name } }
+  evidence { quote ...where } }
+fragment where on Evidence { document { id title } }"""
+
+
+async def test_claims_fetch_what_their_selection_needs_also_through_fragments(
+        wide: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look-ahead that fetches speakers and documents with a claim list sees through named
+    and inline fragments (same answer, same 3 round trips), and fetches nothing more when the
+    selection does not ask for them (2 round trips)."""
+    store, app = wide
+    asked: list[tuple[str, ...]] = []
+    real = Loaders.prefetch
+
+    async def spy(self: Loaders, props: Any, keys: Any) -> None:
+        asked.append(tuple(keys))
+        await real(self, props, keys)
+
+    monkeypatch.setattr(Loaders, "prefetch", spy)
+    inline = ok(await gql(app, NESTED, {"n": 5, "m": 5}))
+    assert asked == [("doc", "speaker")]
+    store.round_trips.reset()
+    fragments = ok(await gql(app, NESTED_FRAGMENTS, {"n": 5, "m": 5}))
+    assert store.round_trips.reset() == 3
+    assert fragments == inline
+    assert asked == [("doc", "speaker")] * 2
+    ok(await gql(app, "{ concepts(first: 5) { edges { node { claims(first: 5) { id } } } } }"))
+    assert store.round_trips.reset() == 2
 
 
 async def test_total_count_only_when_selected(wide: Any) -> None:

@@ -8,14 +8,18 @@ are gathered by a DataLoader and sent as one statement, so a request costs
     + 1 per distinct (relationship field, arguments) at each depth it is reached
     + 1 per depth at which nodes are fetched by id (speakers, documents, passages, `node`)
 
-whatever the number of objects. Loaders are created per request (a fresh `Loaders` in each
-context), so their caches never serve one client's data to another or outlive a write.
+whatever the number of objects. A list of claims whose selection asks for their speakers,
+documents or passages fetches those nodes in its own batch (see `kb.api.lookahead`); their
+fields then answer from the request's node cache without an awaitable each.
+
+Loaders are created per request (a fresh `Loaders` in each context), so their caches never
+serve one client's data to another or outlive a write.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +52,10 @@ class Item:
     key: str | None
 
 
+UNKNOWN: Any = object()
+"""What `Loaders.cached` answers for a node this request has not fetched."""
+
+
 class Loaders:
     """The DataLoaders of one request."""
 
@@ -55,6 +63,21 @@ class Loaders:
         self.store = store
         self.nodes: DataLoader[str, Row | None] = DataLoader(self._load_nodes)
         self._related: dict[Hashable, DataLoader[str, list[Item]]] = {}
+        self._known: dict[str, Row | None] = {}
+
+    def cached(self, node_id: str) -> Row | None:
+        """A node already fetched in this request (None if it does not exist), else UNKNOWN."""
+        return self._known.get(node_id, UNKNOWN)
+
+    async def prefetch(self, props: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> None:
+        """Fetch, in one batch, the nodes named by `keys` of these property maps."""
+        if not keys:
+            return
+        wanted = sorted({v for p in props for k in keys
+                         if isinstance(v := p.get(k), str) and v not in self._known
+                         and label_of(v) is not None})
+        if wanted:
+            await self.nodes.load_many(wanted)
 
     async def node(self, node_id: str) -> Row | None:
         """A node's row {id, label, props} by stable id, or None."""
@@ -66,9 +89,10 @@ class Loaders:
         return list(await self.nodes.load_many(ids))
 
     async def related(self, parent_id: str, spec: RelSpec | str, value: str | None,
-                      first: int) -> list[Item]:
-        """Related items of one parent; parents asking the same question share one query."""
-        key = (spec, value, first)
+                      first: int, prefetch: tuple[str, ...] = ()) -> list[Item]:
+        """Related items of one parent; parents asking the same question share one query.
+        `prefetch` names properties of the items whose nodes the batch fetches too."""
+        key = (spec, value, first, prefetch)
         loader = self._related.get(key)
         if loader is None:
             async def load(ids: list[str], _k: Any = key) -> list[list[Item]]:
@@ -81,10 +105,12 @@ class Loaders:
         params = rq.by_label(ids, label_of)
         rows = await self.store.read(rq.nodes_by_id(self.store.dialect), params)
         found = {r["id"]: r for r in rows}
-        return [found.get(i) for i in ids]
+        out = [found.get(i) for i in ids]
+        self._known.update(zip(ids, out, strict=True))
+        return out
 
     async def _load_related(self, ids: list[str], spec: RelSpec | str, value: str | None,
-                            first: int) -> list[list[Item]]:
+                            first: int, prefetch: tuple[str, ...]) -> list[list[Item]]:
         d = self.store.dialect
         if spec == "claims_by_document":
             text = rq.claims_by_document(d)
@@ -98,6 +124,7 @@ class Loaders:
             found[row["id"]] = _distinct(
                 Item(i["id"], i.get("props") or {}, i.get("rel") or {}, i.get("key"))
                 for i in row["items"])
+        await self.prefetch((i.props for items in found.values() for i in items), prefetch)
         return [found.get(i, []) for i in ids]
 
 

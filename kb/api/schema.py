@@ -32,6 +32,7 @@ from kb.api.filters import (
     compile_filter,
 )
 from kb.api.limits import MAX_PAGE, check_first, limit_extensions
+from kb.api.lookahead import claim_nodes
 from kb.api.mutations import Mutation
 from kb.api.traversal import Graph, neighborhood, path
 from kb.api.types import (
@@ -64,6 +65,9 @@ async def _connection(info: Info, label: str, cls: Any, where: Any, sort: Any,
     params = {**compiled.params, "after_k": req.after[0] if req.after else None,
               "after_id": req.after[1] if req.after else None, "limit": req.size + 1}
     rows = await store.read(text, params)
+    if label == "Claim":
+        wanted = {*claim_nodes(info, "edges", "node"), *claim_nodes(info, "nodes")}
+        await info.context.loaders.prefetch((r["props"] for r in rows), sorted(wanted))
 
     async def count() -> int:
         found = await store.read(rq.count_text(store.dialect, label, compiled), compiled.params)

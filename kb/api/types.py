@@ -27,7 +27,8 @@ from kb.api.enums import (
     Treatment,
 )
 from kb.api.limits import check_first
-from kb.api.loaders import Item, RelSpec
+from kb.api.loaders import UNKNOWN, Item, Loaders, RelSpec
+from kb.api.lookahead import claim_nodes
 
 REL_DEFAULT = 50
 E = TypeVar("E", bound=Enum)
@@ -49,17 +50,38 @@ def _date(value: Any) -> dt.date | None:
 
 
 async def _related(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
-                   first: int = REL_DEFAULT) -> list[Item]:
+                   first: int = REL_DEFAULT, prefetch: tuple[str, ...] = ()) -> list[Item]:
     check_first(first)
     if isinstance(value, Enum):
         value = value.value
-    return await info.context.loaders.related(parent, spec, value, first)
+    return await info.context.loaders.related(parent, spec, value, first, prefetch)
 
 
-async def _node(info: Info, node_id: Any) -> Any:
+async def _claims(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
+                  first: int = REL_DEFAULT) -> list[Claim]:
+    """A claim list, fetched with the nodes its selection asks for next."""
+    items = await _related(info, parent, spec, value, first, claim_nodes(info))
+    return [Claim.from_props(i.props) for i in items]
+
+
+def _node(info: Info, node_id: Any) -> Any:
+    """The node of an id the parent holds: answered at once when this request already fetched
+    it (no awaitable, no task), else loaded through the request's DataLoader.
+
+    Resolvers calling this are plain functions that return either the object or an awaitable;
+    graphql-core awaits the latter.
+    """
     if not isinstance(node_id, str):
         return None
-    return to_node(await info.context.loaders.node(node_id))
+    loaders = info.context.loaders
+    row = loaders.cached(node_id)
+    if row is not UNKNOWN:
+        return to_node(row)
+    return _load_node(loaders, node_id)
+
+
+async def _load_node(loaders: Loaders, node_id: str) -> Any:
+    return to_node(await loaders.node(node_id))
 
 
 @strawberry.interface(description="Relay global object identification. The id is the model's "
@@ -99,8 +121,7 @@ class Document(Node):
 
     @strawberry.field(description="Claims reported in the document, in text order.")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, "claims_by_document", first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, "claims_by_document", first=first)
 
     @strawberry.field(description="Outlets that published the document or that it cites.")
     async def outlets(self, info: Info, relation: OutletRelation | None = None,
@@ -127,13 +148,12 @@ class Passage(Node):
                    index=p.get("index"), _doc=p.get("doc"))
 
     @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        return await _node(info, self._doc)
+    def document(self, info: Info) -> Document | None:
+        return _node(info, self._doc)
 
     @strawberry.field(description="Claims evidenced by this passage.")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, _S["passage_claims"], first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S["passage_claims"], first=first)
 
 
 @strawberry.type(description="A person, organisation, state or group.")
@@ -148,8 +168,7 @@ class Actor(Agent):
 
     @strawberry.field(description="Claims the actor asserted.")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, _S["actor_claims"], first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S["actor_claims"], first=first)
 
     @strawberry.field(description="Events the actor took part in, with the role, by date.")
     async def events(self, info: Info, role: str | None = None,
@@ -185,8 +204,7 @@ class Concept(Node):
                       "stance toward the concept's application.")
     async def claims(self, info: Info, stance: InvocationStance | None = None,
                      first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, _S["concept_claims"], stance, first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S["concept_claims"], stance, first)
 
     @strawberry.field(description="Related concepts of the legal ontology, both directions.")
     async def related(self, info: Info, kind: str | None = None,
@@ -219,7 +237,8 @@ class Precedent(Node):
     @strawberry.field(description="Claims citing the precedent, with how they treat it.")
     async def cited_by(self, info: Info, treatment: Treatment | None = None,
                        first: int = REL_DEFAULT) -> list[Citation]:
-        items = await _related(info, self.id, _S["precedent_cited_by"], treatment, first)
+        items = await _related(info, self.id, _S["precedent_cited_by"], treatment, first,
+                               claim_nodes(info, "claim"))
         return [Citation(claim=Claim.from_props(i.props), precedent=self,
                          treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
 
@@ -250,8 +269,7 @@ class Event(Node):
 
     @strawberry.field(description="Claims about the event.")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, _S["event_claims"], first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S["event_claims"], first=first)
 
 
 @strawberry.type(description="A publisher or a cited news source.")
@@ -264,8 +282,7 @@ class Outlet(Agent):
 
     @strawberry.field(description="Claims the outlet asserted (\"NBC News reported ...\").")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        items = await _related(info, self.id, _S["outlet_claims"], first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S["outlet_claims"], first=first)
 
 
 @strawberry.type(description="Where a claim's words are: the W3C Web Annotation style anchor.")
@@ -279,12 +296,12 @@ class Evidence:
     _passage: strawberry.Private[str | None]
 
     @strawberry.field
-    async def document(self, info: Info) -> Document | None:
-        return await _node(info, self._doc)
+    def document(self, info: Info) -> Document | None:
+        return _node(info, self._doc)
 
     @strawberry.field(description="The sentence that contains the quote.")
-    async def passage(self, info: Info) -> Passage | None:
-        return await _node(info, self._passage)
+    def passage(self, info: Info) -> Passage | None:
+        return _node(info, self._passage)
 
 
 @strawberry.type(description="An attributed assertion (a locution): these words, said by this "
@@ -301,8 +318,8 @@ class Claim(Node):
                    modality=p.get("modality"), _props=p)
 
     @strawberry.field(description="Who asserted it (an actor or an outlet).")
-    async def speaker(self, info: Info) -> Agent | None:
-        return await _node(info, self._props.get("speaker"))
+    def speaker(self, info: Info) -> Agent | None:
+        return _node(info, self._props.get("speaker"))
 
     @strawberry.field
     def evidence(self) -> Evidence:
@@ -312,8 +329,8 @@ class Claim(Node):
                         _passage=p.get("passage"))
 
     @strawberry.field(description="The document that reports the claim.")
-    async def document(self, info: Info) -> Document | None:
-        return await _node(info, self._props.get("doc"))
+    def document(self, info: Info) -> Document | None:
+        return _node(info, self._props.get("doc"))
 
     @strawberry.field(description="Concepts the claim invokes.")
     async def concepts(self, info: Info, stance: InvocationStance | None = None,
@@ -350,8 +367,7 @@ class Claim(Node):
         return [Event.from_props(i.props) for i in items]
 
     async def _claims(self, info: Info, spec: str, first: int) -> list[Claim]:
-        items = await _related(info, self.id, _S[spec], first=first)
-        return [Claim.from_props(i.props) for i in items]
+        return await _claims(info, self.id, _S[spec], first=first)
 
 
 @strawberry.type(description="An actor's part in an event.")

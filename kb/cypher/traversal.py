@@ -40,17 +40,24 @@ path_ends = query(
 expand_internal = query(
     "traversal.expand_internal",
     None,
-    falkordb="UNWIND $ids AS i MATCH (n)-[r]-(m) WHERE ID(n) = i "
-    "RETURN ID(n) AS n, ID(m) AS m, type(r) AS type, "
-    "startNode(r).id AS sid, endNode(r).id AS tid",
+    falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
+    "RETURN ID(m) AS m, min(i) AS n",
 )
-"""One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only)."""
+"""One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only):
+each neighbour once, with one parent, as integers only, so that a level through a hub (an actor
+mentioned in thousands of passages) stays a small reply."""
 
-internal_to_ids = query(
-    "traversal.internal_to_ids",
+path_edges = query(
+    "traversal.path_edges",
     None,
-    falkordb="UNWIND $ids AS i MATCH (n) WHERE ID(n) = i RETURN i AS i, n.id AS id",
+    falkordb="UNWIND range(0, size($pairs) - 1) AS k WITH k, $pairs[k] AS p "
+    "MATCH (a)-[r]-(b) WHERE ID(a) = p[0] AND ID(b) = p[1] "
+    "WITH k, a, b, r ORDER BY k, type(r), ID(r) "
+    "WITH k, a, b, collect(r)[0] AS r "
+    "RETURN k, a.id AS a, b.id AS b, type(r) AS type, startNode(r).id AS sid, "
+    "endNode(r).id AS tid ORDER BY k",
 )
+"""The stable ids of a found chain and one edge (the first by type) per consecutive pair."""
 
 shortest_path = query(
     "traversal.shortest_path",

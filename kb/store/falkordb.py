@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
+from redis.asyncio import BlockingConnectionPool, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -28,6 +30,11 @@ from kb.store.base import (
 )
 from kb.store.embedded import EmbeddedServer
 from kb.store.values import plain, to_param
+
+MAX_CONNECTIONS = 32
+"""Queries in flight at once; more wait for a free connection (up to the query timeout)
+instead of failing, as the client's default pool does past its limit. The server runs
+queries on a few threads, so more connections would only queue there."""
 
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 # RediSearch query syntax characters; escaped so that user text is only ever a term.
@@ -53,12 +60,11 @@ class FalkorDBStore:
         if self._db is not None:  # a reconnect after an outage: drop the old client
             with contextlib.suppress(RedisError, OSError):
                 await self._db.connection.aclose()
-        self._db = FalkorDB(
-            unix_socket_path=str(sock),
-            password=password,
-            socket_timeout=self.timeout + 5,
-            socket_connect_timeout=5,
-        )
+        pool = BlockingConnectionPool(
+            connection_class=UnixDomainSocketConnection, path=str(sock), password=password,
+            socket_timeout=self.timeout + 5, socket_connect_timeout=5,
+            max_connections=MAX_CONNECTIONS, timeout=self.timeout)
+        self._db = FalkorDB(connection_pool=pool)
         self._graph = self._db.select_graph(self.graph_name)
 
     async def read(self, text: str, params: Params | None = None) -> list[Row]:
@@ -131,20 +137,21 @@ class FalkorDBStore:
             return None
         if a == b:
             return {"nodes": [source_id], "rels": []}
-        # parents[side][node] = (previous node, edge row)
-        parents: list[dict[int, tuple[int, Row] | None]] = [{a: None}, {b: None}]
+        # parents[side][node] = the node it was reached from (None at the two ends)
+        parents: list[dict[int, int | None]] = [{a: None}, {b: None}]
         frontiers: list[set[int]] = [{a}, {b}]
         meet: int | None = None
         for _hop in range(max_hops):
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
             rows = await self._run(traversal.expand_internal(self.dialect),
                                    {"ids": sorted(frontiers[side])}, readonly=True)
+            rows.sort(key=lambda r: r["m"])  # the same path whatever the reply's order
             nxt: set[int] = set()
             for row in rows:
                 m = row["m"]
                 if m in parents[side]:
                     continue
-                parents[side][m] = (row["n"], row)
+                parents[side][m] = row["n"]
                 nxt.add(m)
                 if m in parents[1 - side]:
                     meet = m
@@ -179,30 +186,28 @@ class FalkorDBStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    async def _assemble(self, parents: list[dict[int, tuple[int, Row] | None]],
-                        meet: int) -> Row:
+    async def _assemble(self, parents: list[dict[int, int | None]], meet: int) -> Row:
+        """The chain source → meet → target, with stable ids and one edge per step."""
         chain: list[int] = []
-        edges: list[Row] = []
-        node = meet
-        while (step := parents[0][node]) is not None:
+        node: int | None = meet
+        while node is not None:
             chain.append(node)
-            edges.append(step[1])
-            node = step[0]
-        chain.append(node)
+            node = parents[0][node]
         chain.reverse()
-        edges.reverse()
-        node = meet
-        while (step := parents[1][node]) is not None:
-            node = step[0]
+        node = parents[1][meet]
+        while node is not None:
             chain.append(node)
-            edges.append(step[1])
-        ids = await self._run(traversal.internal_to_ids(self.dialect), {"ids": chain},
-                              readonly=True)
-        by_internal = {r["i"]: r["id"] for r in ids}
+            node = parents[1][node]
+        pairs = [[x, y] for x, y in itertools.pairwise(chain)]
+        rows = await self._run(traversal.path_edges(self.dialect), {"pairs": pairs},
+                               readonly=True)
+        if len(rows) != len(pairs):  # an edge went away between the levels and now
+            return None
+        ids = [rows[0]["a"], *(r["b"] for r in rows)]
         return {
-            "nodes": [by_internal[i] for i in chain],
-            "rels": [{"source": e["sid"], "target": e["tid"], "type": e["type"],
-                      "id": f"{e['type']}:{e['sid']}->{e['tid']}"} for e in edges],
+            "nodes": ids,
+            "rels": [{"source": r["sid"], "target": r["tid"], "type": r["type"],
+                      "id": f"{r['type']}:{r['sid']}->{r['tid']}"} for r in rows],
         }
 
     async def _existing_indexes(self) -> set[tuple[str, str]]:

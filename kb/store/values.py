@@ -6,9 +6,21 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+"""Types returned as they are (checked by exact type first: most values of a reply are these,
+and the API converts thousands of them per request)."""
+
 
 def plain(value: Any) -> Any:
     """Recursively convert driver objects (nodes, temporal types, ordered maps) to plain values."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _SCALARS else plain(v)
+                for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dt.datetime | dt.date):
