@@ -17,7 +17,9 @@ import strawberry
 
 from kb.api.enums import ActorType, DocFormat, SortDirection, Stance
 from kb.api.errors import BadInput
+from kb.api.limits import check_filter
 from kb.cypher.read import And, Cmp, FilterError, Not, Or, Pred, Rel
+from kb.store.base import Dialect
 
 _OPS = {"eq": "eq", "in_": "in", "contains": "contains", "starts_with": "startsWith",
         "ends_with": "endsWith", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
@@ -223,12 +225,14 @@ def to_predicate(where: Any) -> Pred | None:
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
-def compile_filter(label: str, where: Any) -> Any:
+def compile_filter(label: str, where: Any, dialect: Dialect) -> Any:
     """Compile a `where` input for `label`; a filter the API cannot run is BAD_USER_INPUT."""
     from kb.cypher.read import compile_where
 
+    pred = to_predicate(where)
+    check_filter(pred)
     try:
-        return compile_where(label, to_predicate(where))
+        return compile_where(label, pred, dialect)
     except FilterError as exc:
         raise BadInput(str(exc)) from None
 

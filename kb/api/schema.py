@@ -57,10 +57,10 @@ async def _connection(info: Info, label: str, cls: Any, where: Any, sort: Any,
                       first: int | None, after: str | None, last: int | None,
                       before: str | None) -> Connection[Any]:
     req = page_request(first, after, last, before)
-    compiled = compile_filter(label, where)
+    store = info.context.store
+    compiled = compile_filter(label, where, store.dialect)
     key = sort.field.value if sort is not None else "ID"
     asc = sort is None or sort.direction is SortDirection.ASC
-    store = info.context.store
     text = rq.page_text(store.dialect, label, compiled, key, asc if req.forward else not asc)
     params = {**compiled.params, "after_k": req.after[0] if req.after else None,
               "after_id": req.after[1] if req.after else None, "limit": req.size + 1}

@@ -129,6 +129,26 @@ RELATIONS: dict[str, dict[str, tuple[str, str]]] = {
 }
 """Relationship filters per label: GraphQL field -> (pattern from `n` to `x`, filter type)."""
 
+HOPS: dict[str, dict[str, tuple[str, bool]]] = {
+    "Claim": {"speaker": ("ASSERTS", False), "concept": ("INVOKES", True),
+              "precedent": ("CITES_PRECEDENT", True), "about": ("ABOUT", True),
+              "attacks": ("ATTACKS", True), "attackedBy": ("ATTACKS", False),
+              "supports": ("SUPPORTS", True), "supportedBy": ("SUPPORTS", False)},
+    "Event": {"participant": ("PARTICIPATED_IN", False)},
+    "Actor": {"event": ("PARTICIPATED_IN", True)},
+    "Precedent": {"citedBy": ("CITES_PRECEDENT", False)},
+    "Concept": {"invokedBy": ("INVOKES", False)},
+}
+"""The relationship filters that are one hop of one type (`model.EDGE_ENDPOINTS` fixes the
+far end's label): "has some" (`attacks: {}`) is then a degree test, which FalkorDB answers
+from its adjacency matrices in about 1 µs a node instead of some 15 µs for a pattern."""
+
+EXISTS: dict[Dialect, dict[bool, str]] = {
+    Dialect.FALKORDB: {True: "outdegree(n, '{type}') > 0", False: "indegree(n, '{type}') > 0"},
+    Dialect.NEO4J: {True: "EXISTS {{ (n)-[:{type}]->() }}",
+                    False: "EXISTS {{ (n)<-[:{type}]-() }}"},
+}
+
 SORT_KEYS: dict[str, dict[str, str]] = {
     "Concept": {"ID": "n.id", "NAME": "coalesce(n.name, '')"},
     "Precedent": {"ID": "n.id", "NAME": "coalesce(n.name, '')",
@@ -159,7 +179,8 @@ class FilterError(ValueError):
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
         self.out = Compiled()
 
     def param(self, value: Any) -> str:
@@ -194,6 +215,10 @@ class _Compiler:
             pattern, target = RELATIONS[ftype][pred.field]
         except KeyError:
             raise FilterError(f"cannot filter {ftype} on {pred.field}") from None
+        hop = HOPS.get(ftype, {}).get(pred.field)
+        if hop is not None and _matches_all(pred.where):
+            rel_type, outgoing = hop
+            return EXISTS[self.dialect][outgoing].format(type=rel_type)
         k = len(self.out.bindings)
         item = f"x{k}"
         self.out.bindings.append(f"[{pattern.replace('(x', f'({item}')} | {item}] AS r{k}")
@@ -201,9 +226,14 @@ class _Compiler:
         return f"any({item} IN r{k} WHERE {inner})"
 
 
-def compile_where(label: str, pred: Pred | None) -> Compiled:
+def _matches_all(pred: Pred) -> bool:
+    """True for a filter without conditions (`{}`), which every node satisfies."""
+    return isinstance(pred, And) and all(_matches_all(p) for p in pred.parts)
+
+
+def compile_where(label: str, pred: Pred | None, dialect: Dialect) -> Compiled:
     """Render a predicate tree over node `n` of `label` (raises FilterError on bad fields)."""
-    compiler = _Compiler()
+    compiler = _Compiler(dialect)
     if pred is not None:
         compiler.out.predicate = compiler.render(pred, label, "n", top=True)
     return compiler.out
@@ -264,12 +294,13 @@ def _sample_filters() -> dict[str, Pred]:
     out: dict[str, Pred] = {}
     for label in SORT_KEYS:
         rels = [Rel(f, Or(tuple(every(t)))) for f, (_pat, t) in RELATIONS.get(label, {}).items()]
-        out[label] = And((*every(label), Not(Or(tuple(rels)))))
+        some = [Rel(f, And(())) for f in HOPS.get(label, {})]
+        out[label] = And((*every(label), Not(Or(tuple(rels))), *some))
     return out
 
 
 for _label, _pred in _sample_filters().items():
-    _c = compile_where(_label, _pred)
+    _c = compile_where(_label, _pred, Dialect.NEO4J)
     query(f"read.sample_filter.{_label}",
           _match(_label, _c) + " RETURN n.id AS id LIMIT 1")
 

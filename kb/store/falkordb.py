@@ -63,7 +63,7 @@ class FalkorDBStore:
         pool = BlockingConnectionPool(
             connection_class=UnixDomainSocketConnection, path=str(sock), password=password,
             socket_timeout=self.timeout + 5, socket_connect_timeout=5,
-            max_connections=MAX_CONNECTIONS, timeout=self.timeout)
+            max_connections=MAX_CONNECTIONS, timeout=self.timeout, decode_responses=True)
         self._db = FalkorDB(connection_pool=pool)
         self._graph = self._db.select_graph(self.graph_name)
 
