@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-from test_api_support import codes, gql, make_app, ok
+from test_api_support import codes, gql, make_app, ok, research_fixture
 
 from kb.api.loaders import Loaders
 from kb.config import Settings
@@ -220,3 +220,29 @@ async def test_stats(wide: Any) -> None:
     data = ok(await gql(app, "{ stats { totalNodes nodes { label count } } }"))
     counts = {c["label"]: c["count"] for c in data["stats"]["nodes"]}
     assert counts["Concept"] == N and counts["Claim"] == N * N
+
+
+@pytest.fixture
+async def research_app(store: GraphStore, settings: Settings) -> Starlette:
+    await store.write_batch(research_fixture().statements(store.dialect))
+    return make_app(store, settings)
+
+
+@pytest.mark.parametrize(("field", "selection"), [
+    ("attacks", "attacks { id }"), ("attackedBy", "attackedBy { id }"),
+    ("precedent", "precedents { treatment }"), ("speaker", "speaker { id }"),
+])
+async def test_has_some_relationship_filter(research_app: Starlette, field: str,
+                                            selection: str) -> None:
+    """`where: {attacks: {}}` ("has some", compiled to a degree test) keeps exactly the claims
+    with at least one such relationship, as a condition on the far end does."""
+    q = ("query($w: ClaimWhere) { claims(first: 100, where: $w) { edges { node { id "
+         + selection + " } } } }")
+    related = selection.split()[0]
+    every = ok(await gql(research_app, q))["claims"]["edges"]
+    expected = sorted(e["node"]["id"] for e in every if e["node"][related])
+    some = ok(await gql(research_app, q, {"w": {field: {}}}))["claims"]["edges"]
+    spelled = ok(await gql(research_app, q, {"w": {field: {"id": {"startsWith": ""}}}}))
+    assert expected and (len(expected) < len(every) or field == "speaker")
+    assert sorted(e["node"]["id"] for e in some) == expected
+    assert sorted(e["node"]["id"] for e in spelled["claims"]["edges"]) == expected
