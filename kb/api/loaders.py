@@ -117,7 +117,8 @@ class Loaders:
         else:
             assert isinstance(spec, RelSpec)
             text = rq.related(d, SRC=spec.src, LEFT="-" if spec.out else "<-", TYPE=spec.type,
-                              RIGHT="->" if spec.out else "-", DST=spec.dst, PROP=spec.prop)
+                              RIGHT="->" if spec.out else "-", DST=spec.dst, PROP=spec.prop,
+                              ORDER=rq.ORDER_OF.get(spec.dst, "m.id"))
         rows = await self.store.read(text, {"ids": list(ids), "value": value, "first": first})
         found: dict[str, list[Item]] = defaultdict(list)
         for row in rows:

@@ -315,21 +315,32 @@ nodes_by_id = query(
 )
 """Nodes of every label by id in one round trip: one UNWIND per label (each uses its index)."""
 
-_REL_ORDER = ("ORDER BY coalesce(toString(m.date), ''), coalesce(m.doc, ''), "
-              "coalesce(m.index, -1), coalesce(m.start, -1), m.id")
+ORDER_OF: dict[str, str] = {
+    "Claim": "coalesce(m.doc, ''), coalesce(m.start, -1), m.id",
+    "Passage": "coalesce(m.doc, ''), coalesce(m.index, -1), coalesce(m.start, -1), m.id",
+    "Event": "coalesce(toString(m.date), ''), m.id",
+    "Precedent": "coalesce(toString(m.date), ''), m.id",
+}
+"""The order of related nodes per label: text order for claims and passages, dates for events
+and precedents, else ids. Only keys the label has, since every key is computed for every
+related node before the sort (a curated concept has thousands of claims)."""
 
 related = query(
     "read.related",
     "UNWIND $ids AS id MATCH (n:%SRC% {id: id})%LEFT%[r:%TYPE%]%RIGHT%(m:%DST%) "
     "WHERE $value IS NULL OR r.%PROP% = $value "
-    f"WITH id, m, r {_REL_ORDER} "
-    "RETURN id, collect({id: m.id, props: properties(m), rel: properties(r), "
-    "key: r.key})[0..$first] AS items",
+    "WITH id, m, r ORDER BY %ORDER% "
+    "WITH id, collect([m, r])[0..$first] AS page UNWIND page AS p "
+    "WITH id, p[0] AS m, p[1] AS r "
+    "RETURN id, collect({id: m.id, props: properties(m), rel: properties(r), key: r.key}) "
+    "AS items",
     slots={"SRC": LABELS, "LEFT": ("-", "<-"), "TYPE": REL_TYPES, "RIGHT": ("->", "-"),
-           "DST": LABELS, "PROP": REL_PROPS},
+           "DST": LABELS, "PROP": REL_PROPS,
+           "ORDER": ("m.id", *dict.fromkeys(ORDER_OF.values()))},
 )
 """One relationship field for a batch of parents: per parent, the first related nodes with the
-relationship's properties, optionally filtered on one edge property."""
+relationship's properties, optionally filtered on one edge property. The page is cut before
+the properties are read, so a hub's thousands of related nodes cost a sort, not a projection."""
 
 claims_by_document = query(
     "read.claims_by_document",
