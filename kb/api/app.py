@@ -25,11 +25,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http.async_base_view import HTTPException
 
 from kb.api.context import Context
 from kb.api.errors import STORE_DOWN_MESSAGE, BadInput, Code, NotFound
 from kb.api.export import MEDIA_TYPES, ExportFormat, export_graph
-from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD
+from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, NUL_MESSAGE, contains_nul
 from kb.api.schema import schema
 from kb.config import Settings
 from kb.store import make_store
@@ -98,6 +99,37 @@ class KBGraphQL(GraphQL):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson: its errors are all JSONDecodeError (a 400), where the standard library's
+        reader raises UnicodeDecodeError on a body that is not UTF-8 and RecursionError on
+        deeply nested arrays, both 500s."""
+        return orjson.loads(data)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry refuses a request it cannot read (not JSON, no query, a mutation over GET,
+        an unsupported content type) in plain text; refuse it as a GraphQL error with a code,
+        like every other error."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as exc:
+            code = Code.NOT_FOUND if exc.status_code == 404 else Code.BAD_USER_INPUT
+            response = ORJSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": code.value}}]},
+                status_code=exc.status_code)
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A JSON body that is not an object (or a batch) is refused: Strawberry would fail on
+        it with an AttributeError, a 500."""
+        if request.method == "POST" and "application/json" in (request.content_type or ""):
+            body = self.parse_json(await request.get_body())
+            if not isinstance(body, dict | list):
+                raise HTTPException(400, "The request body must be a JSON object.")
+        return await super().parse_http_body(request)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         return Context(store=self.guard.current() if self.guard.store else _DownStore(),
@@ -169,6 +201,8 @@ class BodyLimit:
 def _export_endpoint(guard: StoreGuard, fmt: ExportFormat) -> Any:
     async def endpoint(request: Request) -> Response:
         node_id = request.query_params.get("id") or None
+        if node_id is not None and contains_nul(node_id):
+            return _error(400, Code.BAD_USER_INPUT, NUL_MESSAGE)
         raw_depth = request.query_params.get("depth", "1")
         if not raw_depth.isdigit() or not 1 <= int(raw_depth) <= MAX_DEPTH_NEIGHBORHOOD:
             return _error(400, Code.BAD_USER_INPUT,

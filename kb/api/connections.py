@@ -35,8 +35,8 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
         key, node_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
         raise BadInput(f"invalid cursor {cursor!r}") from None
-    if not isinstance(key, str) or not isinstance(node_id, str):
-        raise BadInput(f"invalid cursor {cursor!r}")
+    if not isinstance(key, str) or not isinstance(node_id, str) or "\x00" in key + node_id:
+        raise BadInput(f"invalid cursor {cursor!r}")  # no cursor handed out holds a NUL
     return key, node_id
 
 

@@ -12,6 +12,7 @@ carry documents' text.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
@@ -95,7 +96,25 @@ def log_error(error: GraphQLError, code: Code) -> None:
     elif code in (Code.STORE_UNAVAILABLE, Code.STORE_TIMEOUT):
         log.warning("graphql error code=%s path=%s: %s", code, path, original)
     else:
-        log.info("graphql error code=%s path=%s: %s", code, path, error.message)
+        log.info("graphql error code=%s path=%s: %s", code, path, loggable(error.message))
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NAME = re.compile(r"[$@]?[_A-Za-z][_0-9A-Za-z.]*|[\[\]_A-Za-z0-9!]+")
+
+
+def loggable(message: str, limit: int = 300) -> str:
+    """A client's error message as it may be logged: every quoted value that is not a name
+    (of a variable, type or field) becomes '…', and the message is cut to `limit` characters.
+    GraphQL's own messages quote the values a client sent (`String cannot represent a non
+    string value: ['...']`), and those carry documents' text."""
+
+    def redact(m: re.Match[str]) -> str:
+        quoted = m.group()
+        return quoted if _NAME.fullmatch(quoted[1:-1]) else quoted[0] + "…" + quoted[0]
+
+    text = _QUOTED.sub(redact, message)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class ErrorPolicy(SchemaExtension):

@@ -4,7 +4,10 @@ Depth, aliases and tokens use Strawberry's own extensions. Page sizes are checke
 are used (`check_first`). The cost limit estimates, before execution, how many objects a request
 could resolve: each field costs 1 plus its children times its page size (`first`, `last`,
 `maxNodes`, the number of `ids`, or a default for unbounded lists), so a request that nests
-pages of 100 three levels deep is refused before it touches the store.
+pages of 100 three levels deep is refused before it touches the store. `where` filters are
+bounded in depth and size (`check_filter`): the store's Cypher parser takes time exponential in
+the nesting of a predicate (ten nested `NOT`s keep FalkorDB parsing for minutes), and variables
+are not seen by the parser's nesting and token limits.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     Undefined,
     get_named_type,
     value_from_ast_untyped,
@@ -38,6 +42,7 @@ from strawberry.extensions import (
 )
 
 from kb.api.errors import BadInput, Code
+from kb.cypher.read import And, Cmp, Not, Or, Pred
 
 MAX_PAGE = 100
 """Largest `first`/`last` of any connection or relationship field."""
@@ -50,6 +55,10 @@ LIST_DEFAULT = 10
 MAX_DEPTH_NEIGHBORHOOD = 3
 MAX_NODES = 500
 MAX_HOPS = 6
+MAX_FILTER_DEPTH = 5
+"""Deepest nesting of AND/OR/NOT and relationship filters in one `where`."""
+MAX_FILTER_SIZE = 50
+"""Most operators (comparisons, AND/OR/NOT, relationship filters) in one `where`."""
 
 
 def check_first(value: int | None, name: str = "first", maximum: int = MAX_PAGE) -> int | None:
@@ -57,6 +66,25 @@ def check_first(value: int | None, name: str = "first", maximum: int = MAX_PAGE)
     if value is not None and not 0 <= value <= maximum:
         raise BadInput(f"`{name}` must be between 0 and {maximum}, got {value}")
     return value
+
+
+def check_filter(pred: Pred | None) -> None:
+    """A `where` predicate tree within MAX_FILTER_DEPTH and MAX_FILTER_SIZE, or
+    BAD_USER_INPUT."""
+    size = 0
+    todo: list[tuple[Pred, int]] = [(pred, 0)] if pred is not None else []
+    while todo:
+        node, depth = todo.pop()
+        size += 1
+        if size > MAX_FILTER_SIZE:
+            raise BadInput(f"`where` has more than {MAX_FILTER_SIZE} operators")
+        if isinstance(node, Cmp):
+            continue
+        if depth >= MAX_FILTER_DEPTH:
+            raise BadInput(f"`where` is nested more than {MAX_FILTER_DEPTH} levels deep")
+        children = (node.parts if isinstance(node, And | Or)
+                    else (node.part,) if isinstance(node, Not) else (node.where,))
+        todo.extend((c, depth + 1) for c in children)
 
 
 def _multiplier(field_def: Any, args: dict[str, Any]) -> int:
@@ -153,11 +181,65 @@ class CostLimiter(SchemaExtension):
         yield
 
 
+NUL_MESSAGE = ("strings may not contain a NUL character (U+0000): no id, name or text of the "
+               "graph has one")
+
+
+def contains_nul(value: Any) -> bool:
+    """True when a string anywhere in `value` (a JSON-like value: dicts, lists, strings) holds a
+    NUL. Iterative, so that deeply nested variables cannot exhaust the stack."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return False
+
+
+class NulRefusal(SchemaExtension):
+    """Refuses, before it runs, an operation whose variables or string literals hold a NUL.
+
+    No string of the graph contains one (the document readers refuse NUL bytes), so such a
+    value can only be a mistake or a probe; and the FalkorDB client sends parameters in a text
+    header that a NUL cuts short, which the store reports as a syntax error. BAD_USER_INPUT."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if ctx.pre_execution_errors is None and (
+                contains_nul(ctx.variables) or (document is not None and any(
+                    isinstance(node, StringValueNode) and "\x00" in node.value
+                    for node in _walk(document)))):
+            ctx.pre_execution_errors = [GraphQLError(
+                NUL_MESSAGE, extensions={"code": Code.BAD_USER_INPUT.value})]
+        yield
+
+
+def _walk(document: DocumentNode) -> Iterator[Any]:
+    """Every AST node of a document, without recursion."""
+    todo: list[Any] = [document]
+    while todo:
+        node = todo.pop()
+        yield node
+        for key in node.keys:
+            child = getattr(node, key, None)
+            if isinstance(child, list | tuple):
+                todo.extend(c for c in child if hasattr(c, "keys"))
+            elif hasattr(child, "keys") and not isinstance(child, dict):
+                todo.append(child)
+
+
 def limit_extensions() -> list[Callable[[], SchemaExtension]]:
     """Factories, so that every operation gets its own extension instances."""
     return [
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        NulRefusal,
         CostLimiter,
     ]
