@@ -37,8 +37,9 @@ instead of failing, as the client's default pool does past its limit. The server
 queries on a few threads, so more connections would only queue there."""
 
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
-# RediSearch query syntax characters; escaped so that user text is only ever a term.
-_FT_SPECIAL = re.compile(r"([,.<>{}\[\]\"':;!@#$%^&*()\-+=~|/\\?])")
+_FT_WORD = re.compile(r"[^\W_]+")
+"""A search term: letters and digits only. Everything else (RediSearch's query syntax,
+backticks, control characters) separates terms, so user text is only ever a list of words."""
 
 
 class FalkorDBStore:
@@ -110,7 +111,7 @@ class FalkorDBStore:
         await self._ensure_unique_constraints()
 
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
-        terms = [t for t in (_FT_SPECIAL.sub(" ", text)).split() if t]
+        terms = _FT_WORD.findall(text)
         if not terms:
             return []
         q = " ".join(f"{t}*" if len(t) > 2 else t for t in terms)
