@@ -1,9 +1,15 @@
-"""Turn one document's `Extraction` into a single transaction of batched statements.
+"""Turn extractions into transactions of batched statements.
 
-The transaction first removes what an earlier version of the same document contributed
-(its passages, claims and the edges whose provenance is this document), then MERGEs the new
-nodes and edges on their stable ids and keys, and finally removes entities that no document
-supports any more. Loading the same extraction twice therefore changes nothing.
+A document the store already holds is replaced in one transaction: it first removes what the
+earlier version contributed (its passages, claims and the edges whose provenance is this
+document), then MERGEs the new nodes and edges on their stable ids and keys, and finally removes
+entities that no document supports any more. Loading the same extraction twice therefore changes
+nothing.
+
+Documents the store has never seen (the common case of a bulk load) skip all of that: nothing of
+theirs exists, so their own nodes (document, passages, claims) and every edge are CREATEd, only
+the shared entities (actors, concepts, ...) are MERGEd, and several documents go in one
+transaction (`write_new_documents`), with the same result as writing them one after the other.
 """
 
 from __future__ import annotations
@@ -39,6 +45,22 @@ class GraphRows:
         self.edges: dict[tuple[RelType, Label, Label], dict[str, dict[str, Any]]] = (
             defaultdict(dict))
 
+    def add(self, other: GraphRows) -> None:
+        """Append the rows of a later document: the result writes what writing this document
+        and then `other` would (`SET n += props` keeps earlier properties that `other` lacks,
+        while its date fields are always set, to null as well)."""
+        for label, rows in other.nodes.items():
+            mine = self.nodes[label]
+            for node_id, row in rows.items():
+                have = mine.get(node_id)
+                if have is None:
+                    mine[node_id] = {**row, "props": dict(row["props"])}
+                else:
+                    have["props"].update(row["props"])
+                    have.update({k: v for k, v in row.items() if k not in ("id", "props")})
+        for key, rows in other.edges.items():
+            self.edges[key].update(rows)
+
     def node(self, label: Label, node_id: str, **props: Any) -> None:
         dates = {f: props.pop(f, None) for f in DATE_FIELDS.get(label, ())}
         row = self.nodes[label].setdefault(node_id, {"id": node_id, "props": {}})
@@ -57,10 +79,17 @@ class GraphRows:
         self.edges[(rel, src, dst)][key] = {"source": source, "target": target, "key": key,
                                             "props": clean}
 
-    def statements(self, dialect: Any) -> list[Statement]:
-        out = [Statement(wq.merge_nodes[label](dialect), {"rows": list(rows.values())})
+    def statements(self, dialect: Any, new: bool = False) -> list[Statement]:
+        """MERGE statements; with `new` (documents the store has never seen), CREATE for the
+        documents' own nodes and for every edge."""
+        def node_query(label: Label) -> Any:
+            return wq.create_nodes[label] if new and label in wq.create_nodes else (
+                wq.merge_nodes[label])
+
+        edge_queries = wq.create_edges if new else wq.merge_edges
+        out = [Statement(node_query(label)(dialect), {"rows": list(rows.values())})
                for label, rows in self.nodes.items() if rows]
-        out += [Statement(wq.merge_edges[k](dialect), {"rows": list(rows.values())})
+        out += [Statement(edge_queries[k](dialect), {"rows": list(rows.values())})
                 for k, rows in self.edges.items() if rows]
         return out
 
@@ -164,16 +193,37 @@ async def touched_entities(store: GraphStore, doc_id: str) -> list[tuple[str, st
 
 async def write_extraction(store: GraphStore, ex: Extraction) -> tuple[int, int]:
     """Write one document in one transaction; returns (nodes, edges) written."""
-    candidates = await touched_entities(store, ex.document.id)
-    before, after = removal_statements(store, ex.document.id, candidates)
     rows = extraction_rows(ex)
-    await store.write_batch([*before, *rows.statements(store.dialect), *after])
+    await write_rows(store, ex.document.id, rows)
     return rows.size
+
+
+async def write_rows(store: GraphStore, doc_id: str, rows: GraphRows) -> None:
+    """Write one document's rows in one transaction, replacing any earlier version of it."""
+    candidates = await touched_entities(store, doc_id)
+    before, after = removal_statements(store, doc_id, candidates)
+    await store.write_batch([*before, *rows.statements(store.dialect), *after])
+
+
+async def write_new_documents(store: GraphStore, documents: Iterable[GraphRows]) -> None:
+    """Write documents the store has never seen (distinct ids) in one transaction: it fails
+    as a whole, for instance on the uniqueness constraint when another process has just
+    written one of them; the caller then writes them one by one with `write_rows`."""
+    merged = GraphRows()
+    for rows in documents:
+        merged.add(rows)
+    await store.write_batch(merged.statements(store.dialect, new=True))
 
 
 async def document_sha(store: GraphStore, doc_id: str) -> str | None:
     rows = await store.read(wq.document_sha(store.dialect), {"doc": doc_id})
     return rows[0]["sha256"] if rows else None
+
+
+async def document_shas(store: GraphStore, doc_ids: Iterable[str]) -> dict[str, str | None]:
+    """The stored sha256 of each document the store holds (one indexed lookup per id)."""
+    rows = await store.read(wq.document_shas(store.dialect), {"docs": sorted(set(doc_ids))})
+    return {r["id"]: r["sha256"] for r in rows}
 
 
 async def delete_document(store: GraphStore, doc_id: str) -> bool:

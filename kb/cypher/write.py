@@ -11,17 +11,27 @@ from kb.cypher import Query, query
 from kb.model import DATE_FIELDS, EDGE_ENDPOINTS, Label, RelType
 
 
-def _merge_nodes_text(label: Label) -> str:
+def _merge_nodes_text(label: Label, verb: str = "MERGE") -> str:
     dates = "".join(
         f" SET n.{f} = CASE WHEN row.{f} IS NULL THEN null ELSE date(row.{f}) END"
         for f in DATE_FIELDS.get(label, ())
     )
-    return f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n += row.props{dates}"
+    return f"UNWIND $rows AS row {verb} (n:{label.value} {{id: row.id}}) SET n += row.props{dates}"
 
 
 merge_nodes: dict[Label, Query] = {
     label: query(f"write.merge_nodes.{label.value}", _merge_nodes_text(label)) for label in Label
 }
+
+DOCUMENT_OWNED = (Label.DOCUMENT, Label.PASSAGE, Label.CLAIM)
+"""Labels whose nodes belong to one document (their ids derive from the document's id)."""
+
+create_nodes: dict[Label, Query] = {
+    label: query(f"write.create_nodes.{label.value}", _merge_nodes_text(label, "CREATE"))
+    for label in DOCUMENT_OWNED
+}
+"""For a document the store has never seen: its own nodes cannot exist yet, so they are
+created without the MERGE lookup (the uniqueness constraint still guards the ids)."""
 
 merge_edges: dict[tuple[RelType, Label, Label], Query] = {
     (rel, src, dst): query(
@@ -33,6 +43,27 @@ merge_edges: dict[tuple[RelType, Label, Label], Query] = {
     for rel, pairs in EDGE_ENDPOINTS.items()
     for src, dst in pairs
 }
+
+create_edges: dict[tuple[RelType, Label, Label], Query] = {
+    (rel, src, dst): query(
+        f"write.create_edges.{rel.value}.{src.value}.{dst.value}",
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
+        f"CREATE (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props",
+    )
+    for rel, pairs in EDGE_ENDPOINTS.items()
+    for src, dst in pairs
+}
+"""For a new document every edge is new (each key hashes the document's id or one of its own
+nodes), so the edges are created: a MERGE would first scan every parallel edge between the two
+endpoints, and hubs such as two concepts related by thousands of documents make that scan grow
+with the graph."""
+
+document_shas = query(
+    "write.document_shas",
+    "UNWIND $docs AS doc MATCH (d:Document {id: doc}) RETURN d.id AS id, d.sha256 AS sha256",
+)
+"""The stored version of several documents at once (absent: never loaded)."""
 
 document_entities = query(
     "write.document_entities",
