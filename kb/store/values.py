@@ -41,8 +41,19 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+_PASS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_param(value: Any) -> Any:
     """Dates travel as ISO strings (statements call date()); tuples become lists."""
+    kind = type(value)
+    if kind in _PASS:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _PASS else to_param(v)
+                for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PASS else to_param(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
