@@ -94,6 +94,12 @@ async def test_shortest_path_is_undirected_and_bounded(store: GraphStore) -> Non
     assert path["rels"][0]["source"] == "actor:a3" and path["rels"][0]["target"] == "actor:a4"
     assert await store.shortest_path("actor:a5", "actor:a0", 3) is None
     assert await store.shortest_path("actor:a0", "actor:missing", 6) is None
+    for hops in range(1, 6):  # found with exactly `hops` hops allowed, not with one fewer
+        exact = await store.shortest_path("actor:a0", f"actor:a{hops}", hops)
+        assert exact is not None and len(exact["rels"]) == hops, hops
+        assert exact["nodes"] == [f"actor:a{i}" for i in range(hops + 1)]
+        if hops > 1:
+            assert await store.shortest_path("actor:a0", f"actor:a{hops}", hops - 1) is None
 
 
 async def test_bootstrap_twice_is_harmless(store: GraphStore) -> None:

@@ -47,17 +47,27 @@ expand_internal = query(
 each neighbour once, with one parent, as integers only, so that a level through a hub (an actor
 mentioned in thousands of passages) stays a small reply."""
 
-path_edges = query(
-    "traversal.path_edges",
+path_meet = query(
+    "traversal.path_meet",
     None,
-    falkordb="UNWIND range(0, size($pairs) - 1) AS k WITH k, $pairs[k] AS p "
-    "MATCH (a)-[r]-(b) WHERE ID(a) = p[0] AND ID(b) = p[1] "
-    "WITH k, a, b, r ORDER BY k, type(r), ID(r) "
-    "WITH k, a, b, collect(r)[0] AS r "
-    "RETURN k, a.id AS a, b.id AS b, type(r) AS type, startNode(r).id AS sid, "
-    "endNode(r).id AS tid ORDER BY k",
+    falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
+    "WITH i, ID(m) AS m WHERE m IN $other RETURN m, min(i) AS n ORDER BY m LIMIT 1",
 )
-"""The stable ids of a found chain and one edge (the first by type) per consecutive pair."""
+"""The last level of a search: only whether the frontier touches the other side's frontier.
+(The membership test sits after a WITH: inside the MATCH's WHERE, FalkorDB plans it as a scan
+of every node.)"""
+
+path_edge = query(
+    "traversal.path_edge",
+    None,
+    falkordb="MATCH (a) WHERE ID(a) = $x MATCH (b) WHERE ID(b) = $y MATCH (a)-[r]-(b) "
+    "WITH $k AS k, a, b, r ORDER BY type(r), ID(r) LIMIT 1 "
+    "RETURN k, a.id AS a, b.id AS b, type(r) AS type, startNode(r).id AS sid, "
+    "endNode(r).id AS tid",
+)
+"""One step of a found chain: the stable ids of its two nodes and one edge between them (the
+first by type). Both ends are seeks by internal id, so a hub at one end costs nothing; the
+store sends the steps of a chain as one UNION ALL query."""
 
 shortest_path = query(
     "traversal.shortest_path",

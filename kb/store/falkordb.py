@@ -142,10 +142,19 @@ class FalkorDBStore:
         parents: list[dict[int, int | None]] = [{a: None}, {b: None}]
         frontiers: list[set[int]] = [{a}, {b}]
         meet: int | None = None
-        for _hop in range(max_hops):
+        for hop in range(max_hops):
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-            rows = await self._run(traversal.expand_internal(self.dialect),
-                                   {"ids": sorted(frontiers[side])}, readonly=True)
+            ids = sorted(frontiers[side])
+            if hop == max_hops - 1:  # the last level: a meeting point, or no path
+                rows = await self._run(traversal.path_meet(self.dialect),
+                                       {"ids": ids, "other": sorted(frontiers[1 - side])},
+                                       readonly=True)
+                if rows:
+                    meet = rows[0]["m"]
+                    parents[side][meet] = rows[0]["n"]
+                break
+            rows = await self._run(traversal.expand_internal(self.dialect), {"ids": ids},
+                                   readonly=True)
             rows.sort(key=lambda r: r["m"])  # the same path whatever the reply's order
             nxt: set[int] = set()
             for row in rows:
@@ -199,11 +208,16 @@ class FalkorDBStore:
         while node is not None:
             chain.append(node)
             node = parents[1][node]
-        pairs = [[x, y] for x, y in itertools.pairwise(chain)]
-        rows = await self._run(traversal.path_edges(self.dialect), {"pairs": pairs},
-                               readonly=True)
-        if len(rows) != len(pairs):  # an edge went away between the levels and now
+        step = traversal.path_edge(self.dialect)
+        params: dict[str, Any] = {}
+        parts: list[str] = []
+        for k, (x, y) in enumerate(itertools.pairwise(chain)):
+            parts.append(_PARAM.sub(lambda m, k=k: f"${m.group(1)}{k}", step))
+            params.update({f"x{k}": x, f"y{k}": y, f"k{k}": k})
+        rows = await self._run(" UNION ALL ".join(parts), params, readonly=True)
+        if len(rows) != len(chain) - 1:  # an edge went away between the levels and now
             return None
+        rows.sort(key=lambda r: r["k"])
         ids = [rows[0]["a"], *(r["b"] for r in rows)]
         return {
             "nodes": ids,
