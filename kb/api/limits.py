@@ -220,6 +220,25 @@ class NulRefusal(SchemaExtension):
         yield
 
 
+class EmptySelectionRefusal(SchemaExtension):
+    """Refuses, before validation, a document with an empty selection set (`stats { }`).
+
+    The GraphQL grammar requires one selection at least, but graphql-core 3.3 parses `{ }`,
+    and Strawberry's depth limiter then fails on it (`max()` of an empty sequence), an error
+    without a code whose message is Python's. GRAPHQL_VALIDATION_FAILED."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if ctx.pre_execution_errors is None and document is not None and any(
+                isinstance(node, SelectionSetNode) and not node.selections
+                for node in _walk(document)):
+            ctx.pre_execution_errors = [GraphQLError(
+                "a selection set may not be empty: select at least one field",
+                extensions={"code": Code.GRAPHQL_VALIDATION_FAILED.value})]
+        yield
+
+
 def _walk(document: DocumentNode) -> Iterator[Any]:
     """Every AST node of a document, without recursion."""
     todo: list[Any] = [document]
@@ -241,5 +260,6 @@ def limit_extensions() -> list[Callable[[], SchemaExtension]]:
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         NulRefusal,
+        EmptySelectionRefusal,
         CostLimiter,
     ]

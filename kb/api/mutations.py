@@ -25,6 +25,10 @@ from kb.model import Label, label_of
 
 REFUSAL = ("Mutations need `Authorization: Bearer <token>` carrying the server's API token "
            "(KB_API_TOKEN); a server started without one has mutations disabled.")
+MAX_INGEST_CHARS = 1_000_000
+"""Longest `text` ingestDocument takes. The sentence splitter (spaCy) raises ValueError on a
+paragraph longer than this, which would surface as an internal error; bounding the whole text
+bounds every paragraph (and the extraction time)."""
 _UNSET_TOKEN = secrets.token_bytes(32)
 """Compared against when no token is configured, so the refusal takes the same time."""
 
@@ -95,6 +99,8 @@ class Mutation:
 
         if not text.strip():
             raise BadInput("`text` is empty")
+        if len(text) > MAX_INGEST_CHARS:
+            raise BadInput(f"`text` is longer than {MAX_INGEST_CHARS:,} characters")
         try:
             ex = await asyncio.to_thread(_extract, text, filename)
         except DocumentError as exc:
