@@ -8,7 +8,9 @@ import pytest
 
 from kb.cypher import schema, write
 from kb.model import Label, RelType
-from kb.store.base import Dialect, GraphStore, Statement, StoreError
+from kb.store import falkordb as falkordb_store
+from kb.store.base import Dialect, GraphStore, SearchTooBroad, Statement, StoreError
+from kb.store.falkordb import FalkorDBStore
 from kb.writer import GraphRows
 
 
@@ -151,3 +153,16 @@ def test_slots_accept_only_allow_listed_values() -> None:
         q(Dialect.FALKORDB, LABEL="Actor) DETACH DELETE (n")
     with pytest.raises(ValueError, match="needs slots"):
         q(Dialect.FALKORDB)
+
+
+async def test_path_search_stops_at_its_budget(store: GraphStore,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedded store searches paths level by level in the client; past its budget of
+    reached nodes it gives up with SearchTooBroad instead of carrying the graph over."""
+    if not isinstance(store, FalkorDBStore):
+        pytest.skip("Neo4j runs shortestPath inside the server")
+    await store.write_batch(_chain(store, 6))
+    monkeypatch.setattr(falkordb_store, "PATH_BUDGET", 3)
+    assert (await store.shortest_path("actor:a0", "actor:a2", 6)) is not None
+    with pytest.raises(SearchTooBroad):
+        await store.shortest_path("actor:a0", "actor:a5", 6)

@@ -15,11 +15,11 @@ from typing import Any
 import strawberry
 
 from kb.api.enums import RelationshipType
-from kb.api.errors import BadInput, NotFound
+from kb.api.errors import ApiError, BadInput, Code, NotFound
 from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_HOPS, MAX_NODES
 from kb.cypher import read as rq
 from kb.model import label_of
-from kb.store.base import GraphStore
+from kb.store.base import GraphStore, SearchTooBroad
 
 NAME_CHARS = 120
 
@@ -137,7 +137,12 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4) -
     _check_id(target)
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}")
-    found = await store.shortest_path(source, target, max_hops)
+    try:
+        found = await store.shortest_path(source, target, max_hops)
+    except SearchTooBroad:
+        raise ApiError(f"The path search reached too many nodes without finding a path within "
+                       f"{max_hops} hops; lower maxHops or choose less connected ends.",
+                       Code.COST_LIMIT_EXCEEDED) from None
     if found is None:
         return None
     described = await _describe(store, list(found["nodes"]))

@@ -195,7 +195,9 @@ class _Compiler:
             joiner = " AND " if isinstance(pred, And) else " OR "
             return "(" + joiner.join(self.render(p, ftype, var, top) for p in pred.parts) + ")"
         if isinstance(pred, Not):
-            return f"(NOT {self.render(pred.part, ftype, var, top)})"
+            # No parentheses of its own: its operand is atomic or parenthesised already, and
+            # FalkorDB parses nested "(NOT (NOT ...))" in time exponential in the depth.
+            return f"NOT {self.render(pred.part, ftype, var, top)}"
         if isinstance(pred, Rel):
             return self._rel(pred, ftype, var, top)
         return self._cmp(pred, ftype, var)

@@ -15,10 +15,12 @@ fulltext_label = query(
     "YIELD node, score WHERE '%LABEL%' IN labels(node) "
     "RETURN node.id AS id, '%LABEL%' AS label, score",
     falkordb="CALL db.idx.fulltext.queryNodes('%LABEL%', $q) YIELD node, score "
-    "RETURN node.id AS id, '%LABEL%' AS label, score",
+    "RETURN node.id AS id, '%LABEL%' AS label, score ORDER BY score DESC, id LIMIT $limit",
     slots={"LABEL": SEARCHABLE},
 )
-"""Full-text hits of one label; the store unions the labels asked for."""
+"""The best full-text hits of one label; the store unions the labels asked for and keeps the
+best of those (a common word matches tens of thousands of passages, which no reply should
+carry)."""
 
 fulltext_any = query(
     "traversal.fulltext_any",
@@ -41,7 +43,7 @@ expand_internal = query(
     "traversal.expand_internal",
     None,
     falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
-    "RETURN ID(m) AS m, min(i) AS n",
+    "RETURN ID(m) AS m, min(i) AS n LIMIT $limit",
 )
 """One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only):
 each neighbour once, with one parent, as integers only, so that a level through a hub (an actor
@@ -53,9 +55,9 @@ path_meet = query(
     falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
     "WITH i, ID(m) AS m WHERE m IN $other RETURN m, min(i) AS n ORDER BY m LIMIT 1",
 )
-"""The last level of a search: only whether the frontier touches the other side's frontier.
-(The membership test sits after a WITH: inside the MATCH's WHERE, FalkorDB plans it as a scan
-of every node.)"""
+"""The last level of a search when the other side's frontier is small: only whether the two
+frontiers touch. (The membership test sits after a WITH: inside the MATCH's WHERE, FalkorDB
+plans it as a scan of every node. It is a linear scan of the list, hence "small".)"""
 
 path_edge = query(
     "traversal.path_edge",

@@ -32,6 +32,10 @@ class StoreTimeout(StoreError):
     """A statement ran past the configured timeout."""
 
 
+class SearchTooBroad(StoreError):
+    """A search the store runs step by step (a path) reached its budget of visited nodes."""
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """One Cypher statement and its parameters, for a batch run in one transaction."""

@@ -23,6 +23,7 @@ from kb.store.base import (
     Params,
     RoundTrips,
     Row,
+    SearchTooBroad,
     Statement,
     StoreError,
     StoreTimeout,
@@ -30,6 +31,15 @@ from kb.store.base import (
 )
 from kb.store.embedded import EmbeddedServer
 from kb.store.values import plain, to_param
+
+PATH_BUDGET = 200_000
+"""Nodes a path search may reach (summed over its levels) before it gives up with
+SearchTooBroad: through hubs (an actor mentioned in 30,000 passages) four levels can reach
+most of a 10k-document graph, which no reply should carry."""
+
+MEET_LIST_MAX = 256
+"""Largest far frontier that the last level tests in the store; past it the level is expanded
+and the frontiers intersected here."""
 
 MAX_CONNECTIONS = 32
 """Queries in flight at once; more wait for a free connection (up to the query timeout)
@@ -120,7 +130,7 @@ class FalkorDBStore:
             return []
         union = " UNION ALL ".join(
             traversal.fulltext_label(self.dialect, LABEL=lbl.value) for lbl in wanted)
-        rows = await self._run(union, {"q": q}, readonly=True)
+        rows = await self._run(union, {"q": q, "limit": limit}, readonly=True)
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
@@ -142,19 +152,22 @@ class FalkorDBStore:
         parents: list[dict[int, int | None]] = [{a: None}, {b: None}]
         frontiers: list[set[int]] = [{a}, {b}]
         meet: int | None = None
+        budget = PATH_BUDGET
         for hop in range(max_hops):
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-            ids = sorted(frontiers[side])
-            if hop == max_hops - 1:  # the last level: a meeting point, or no path
+            ids, other = sorted(frontiers[side]), frontiers[1 - side]
+            if hop == max_hops - 1 and len(other) <= MEET_LIST_MAX:
                 rows = await self._run(traversal.path_meet(self.dialect),
-                                       {"ids": ids, "other": sorted(frontiers[1 - side])},
-                                       readonly=True)
+                                       {"ids": ids, "other": sorted(other)}, readonly=True)
                 if rows:
                     meet = rows[0]["m"]
                     parents[side][meet] = rows[0]["n"]
                 break
-            rows = await self._run(traversal.expand_internal(self.dialect), {"ids": ids},
-                                   readonly=True)
+            rows = await self._run(traversal.expand_internal(self.dialect),
+                                   {"ids": ids, "limit": budget + 1}, readonly=True)
+            if len(rows) > budget:
+                raise SearchTooBroad(f"the path search reached {PATH_BUDGET:,} nodes")
+            budget -= len(rows)
             rows.sort(key=lambda r: r["m"])  # the same path whatever the reply's order
             nxt: set[int] = set()
             for row in rows:
