@@ -32,10 +32,11 @@ from kb.store.base import (
 from kb.store.embedded import EmbeddedServer
 from kb.store.values import plain, to_param
 
-PATH_BUDGET = 200_000
+PATH_BUDGET = 50_000
 """Nodes a path search may reach (summed over its levels) before it gives up with
 SearchTooBroad: through hubs (an actor mentioned in 30,000 passages) four levels can reach
-most of a 10k-document graph, which no reply should carry."""
+most of a 10k-document graph, which no reply should carry. At 50,000 a search costs at most
+about half a second and 10 MB of the API process."""
 
 MEET_LIST_MAX = 256
 """Largest far frontier that the last level tests in the store; past it the level is expanded
