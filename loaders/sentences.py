@@ -42,15 +42,33 @@ def nlp() -> Language:
     for abbr in ABBREVIATIONS:
         pipeline.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     pipeline.add_pipe("sentencizer")
+    # spaCy refuses texts over 1,000,000 characters to protect the memory of parsers and
+    # taggers; a tokenizer and a rule-based sentencizer need none of that, and a paragraph of a
+    # document under the size limit (loaders.read.MAX_BYTES) must not fail for its length.
+    pipeline.max_length = 25_000_000
     return pipeline
 
 
-def _inside_quote(prefix: str, straight: bool, curly: bool) -> bool:
-    """True if `prefix` ends inside an open quotation, judged only by the quote styles that
-    are balanced over the whole paragraph (a stray quote mark must not glue everything)."""
-    if curly and prefix.count("“") > prefix.count("”"):
-        return True
-    return straight and prefix.count('"') % 2 == 1
+class _Quotes:
+    """Where the quote marks of a paragraph are, to tell in O(log n) whether an offset lies
+    inside an open quotation (counting over the prefix at every sentence end made a long
+    paragraph quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.opens = [i for i, c in enumerate(text) if c == "“"]
+        self.closes = [i for i, c in enumerate(text) if c == "”"]
+        self.straight = [i for i, c in enumerate(text) if c == '"']
+        # only the quote styles balanced over the whole paragraph count: a stray quote mark
+        # must not glue everything
+        self.use_curly = len(self.opens) == len(self.closes)
+        self.use_straight = len(self.straight) % 2 == 0
+
+    def inside(self, offset: int) -> bool:
+        """True if `offset` is inside an open quotation."""
+        if self.use_curly and (bisect_left(self.opens, offset)
+                               > bisect_left(self.closes, offset)):
+            return True
+        return self.use_straight and bisect_left(self.straight, offset) % 2 == 1
 
 
 def _trim(text: str, start: int, end: int) -> Span:
@@ -83,8 +101,7 @@ def split_sentences(text: str) -> list[Span]:
         return []
     doc = nlp()(text)
     raw = _move_opening_quotes(text, [(s.start_char, s.end_char) for s in doc.sents])
-    straight = text.count('"') % 2 == 0
-    curly = text.count("“") == text.count("”")
+    quotes = _Quotes(text)
     merged: list[Span] = []
     for start, end in raw:
         if merged:
@@ -92,7 +109,7 @@ def split_sentences(text: str) -> list[Span]:
             before = text[ps:pe].rstrip()
             last = before.split()[-1] if before.split() else ""
             glue = (
-                _inside_quote(text[:pe], straight, curly)
+                quotes.inside(pe)
                 or (_INITIAL.search(before) is not None and text[start:end].strip()[:1].isupper())
                 or (last in ABBREVIATIONS and last not in _SENTENCE_FINAL_OK)
             )

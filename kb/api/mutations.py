@@ -26,9 +26,8 @@ from kb.model import Label, label_of
 REFUSAL = ("Mutations need `Authorization: Bearer <token>` carrying the server's API token "
            "(KB_API_TOKEN); a server started without one has mutations disabled.")
 MAX_INGEST_CHARS = 1_000_000
-"""Longest `text` ingestDocument takes. The sentence splitter (spaCy) raises ValueError on a
-paragraph longer than this, which would surface as an internal error; bounding the whole text
-bounds every paragraph (and the extraction time)."""
+"""Longest `text` ingestDocument takes: extraction runs in the API process, and a million
+characters already take it some seconds (`kb load` takes files up to the 20 MB limit)."""
 _UNSET_TOKEN = secrets.token_bytes(32)
 """Compared against when no token is configured, so the refusal takes the same time."""
 
