@@ -95,6 +95,10 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "kb.model.Label that has full-text fields (the LABEL slot checks it again); the "
         "search text is the $q parameter",
         guards=("traversal.fulltext_label(", "for lbl in Label")),
+    ("kb/store/falkordb.py", "FalkorDBStore._assemble"): Mechanism(
+        "a UNION ALL of the registered traversal.path_edge statement, one per step of a found "
+        "chain; its $parameter names get the step's number; the ids stay parameters",
+        guards=("traversal.path_edge(", "_PARAM.sub(")),
     ("bench/naive.py", "_prop"): Mechanism(
         "the benchmark's deliberately naive resolvers (one statement per field): the label "
         "must be a kb.model.Label and the property an identifier, or ValueError",
