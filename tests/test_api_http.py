@@ -232,3 +232,20 @@ async def test_store_timeout_has_its_own_code(app: Starlette, store: GraphStore,
     monkeypatch.setattr(store, "read", slow)
     result = await gql(app, "{ timeline { id } }")
     assert codes(result) == ["STORE_TIMEOUT"]
+
+
+async def test_errors_raised_outside_resolvers_are_masked(
+        app: Starlette, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An exception from an extension (not a resolver) never reaches a client as raw text."""
+    from kb.api import limits
+
+    def broken(self: Any) -> Any:
+        raise RuntimeError("MATCH (n:Secret) RETURN n")
+
+    monkeypatch.setattr(limits.CostLimiter, "on_validate", broken)
+    with caplog.at_level(logging.ERROR, logger="kb.api"):
+        result = await gql(app, "{ version }")
+    text = orjson.dumps(result).decode()
+    assert "MATCH" not in text and "RuntimeError" not in text, text
+    assert codes(result) == ["INTERNAL_SERVER_ERROR"], result

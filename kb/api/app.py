@@ -26,9 +26,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http.async_base_view import HTTPException
+from strawberry.types import ExecutionResult
 
 from kb.api.context import Context
-from kb.api.errors import STORE_DOWN_MESSAGE, BadInput, Code, NotFound
+from kb.api.errors import INTERNAL_MESSAGE, STORE_DOWN_MESSAGE, BadInput, Code, NotFound
 from kb.api.export import MEDIA_TYPES, ExportFormat, export_graph
 from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, NUL_MESSAGE, contains_nul
 from kb.api.schema import schema
@@ -99,6 +100,18 @@ class KBGraphQL(GraphQL):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        """The last line of the error policy: an error that reaches the response without a
+        code escaped `ErrorPolicy` (raised by a validation rule or an extension rather than a
+        resolver), so its text is not known to be safe; it is masked and logged."""
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or ():
+            if not (error.get("extensions") or {}).get("code"):
+                log.error("graphql error without a code, masked: %s", error.get("message"))
+                error["message"] = INTERNAL_MESSAGE
+                error["extensions"] = {"code": Code.INTERNAL_SERVER_ERROR.value}
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         """orjson: its errors are all JSONDecodeError (a 400), where the standard library's
