@@ -228,6 +228,22 @@ def test_the_server_listens_only_on_its_private_socket(server: EmbeddedServer) -
     assert stat.S_IMODE(os.stat(paths.root).st_mode) == 0o700  # tightened from 0755
 
 
+def test_every_file_of_the_data_directory_is_the_owners_alone(server: EmbeddedServer) -> None:
+    """Append-only files, snapshots, the log, the password: no group or other permission bits,
+    after a write and a rewrite of the append-only file (which creates new files)."""
+    paths = server.paths
+    password = paths.password.read_text().strip()
+    reply = _ask(paths.socket, ("AUTH", password),
+                 ("GRAPH.QUERY", "kb", "CREATE (:Actor {id: 'actor:x'})"))
+    assert b"-ERR" not in reply, reply
+    assert server.compact()
+    loose = [f"{f.relative_to(paths.root)} {stat.S_IMODE(f.stat().st_mode):o}"
+             for f in [paths.root, *paths.root.rglob("*")]
+             if not f.is_socket() and stat.S_IMODE(f.stat().st_mode) & 0o077]
+    assert not loose, loose
+    assert any(paths.root.rglob("*.aof")) or any(paths.root.rglob("*.rdb"))
+
+
 def test_the_server_refuses_every_command_without_the_password(server: EmbeddedServer) -> None:
     sock = server.paths.socket
     for command in [("PING",), ("GRAPH.QUERY", "kb", "MATCH (n) RETURN count(n)"),

@@ -185,6 +185,8 @@ class EmbeddedServer:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(32))
+        if path.stat().st_mode & 0o077:  # copied or restored with looser permissions
+            path.chmod(0o600)
         return path.read_text().strip()
 
     @contextlib.contextmanager
@@ -243,7 +245,8 @@ class EmbeddedServer:
         lock_fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            with open(self.paths.log, "ab") as log:
+            log_fd = os.open(self.paths.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(log_fd, "ab") as log:
                 proc = subprocess.Popen(
                     [str(server), str(self.paths.config)],
                     cwd=self.paths.root,
@@ -252,6 +255,7 @@ class EmbeddedServer:
                     stderr=subprocess.STDOUT,
                     pass_fds=(lock_fd,),
                     start_new_session=True,  # Ctrl-C in a terminal must not kill the store
+                    umask=0o077,  # its append-only files and snapshots: owner only
                 )
         except BlockingIOError as exc:
             raise StoreUnavailable(f"another embedded server owns {self.paths.root}") from exc
