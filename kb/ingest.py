@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -239,10 +240,50 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
-async def _prepared(items: Iterable[FileItem], pool: ProcessPoolExecutor | None, depth: int
+class _Pool:
+    """The extraction workers, replaced when one of them dies (killed for its memory, or a
+    crash in a native library) so that only the document that killed it fails."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor = _new_pool(workers)
+
+    def submit(self, item: FileItem) -> Future[Prepared | Unreadable]:
+        """The file's extraction; a pool already broken gives a future that says so, to be
+        handled where the results are read."""
+        try:
+            return self.executor.submit(prepare_file, item.path, item.source)
+        except BrokenProcessPool as exc:
+            failed: Future[Prepared | Unreadable] = Future()
+            failed.set_exception(exc)
+            return failed
+
+    def replace(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = _new_pool(self.workers)
+
+    def shutdown(self, wait: bool) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=not wait)
+
+
+WORKER_DIED = "extraction stopped its worker process (out of memory or a crash)"
+
+
+async def _alone(pool: _Pool, item: FileItem) -> Prepared | Unreadable:
+    """Extract one file with nothing else in flight: if the worker dies now, it was this
+    file."""
+    try:
+        return await asyncio.wrap_future(pool.submit(item))
+    except BrokenProcessPool:
+        pool.replace()
+        return Unreadable(WORKER_DIED, 0.0)
+
+
+async def _prepared(items: Iterable[FileItem], pool: _Pool | None, depth: int
                     ) -> AsyncIterator[tuple[FileItem, Prepared | Unreadable | None]]:
     """Each item with its extraction (None for an item with a `problem`), in input order.
-    With a pool, at most `depth` files are in flight, so memory stays bounded."""
+    With a pool, at most `depth` files are in flight, so memory stays bounded. When a worker
+    dies, the files that were in flight are extracted again one at a time in a new pool."""
     if pool is None:
         for item in items:
             yield item, None if item.problem is not None else prepare_file(item.path,
@@ -250,20 +291,32 @@ async def _prepared(items: Iterable[FileItem], pool: ProcessPoolExecutor | None,
         return
     window: deque[tuple[FileItem, Future[Prepared | Unreadable] | None]] = deque()
     pending = iter(items)
+    careful = 0  # files still to extract alone after a worker died
 
     def fill() -> None:
-        while len(window) < depth:
+        while not careful and len(window) < depth:
             item = next(pending, None)
             if item is None:
                 return
-            window.append((item, None if item.problem is not None
-                           else pool.submit(prepare_file, item.path, item.source)))
+            window.append((item, None if item.problem is not None else pool.submit(item)))
 
     fill()
     while window:
         item, future = window.popleft()
+        if future is None:
+            out = None
+        elif careful:
+            careful -= 1
+            out = await _alone(pool, item)
+        else:
+            try:
+                out = await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                pool.replace()
+                careful = sum(1 for _item, f in window if f is not None)
+                out = await _alone(pool, item)
         fill()
-        yield item, None if future is None else await asyncio.wrap_future(future)
+        yield item, out
 
 
 class _Loader:
@@ -393,7 +446,7 @@ async def load_files(store: GraphStore, files: Iterable[FileItem],
     pending = iter(files)
     head = list(itertools.islice(pending, POOL_MIN_FILES))
     items = itertools.chain(head, pending)
-    pool = _new_pool(workers) if workers > 1 and len(head) >= POOL_MIN_FILES else None
+    pool = _Pool(workers) if workers > 1 and len(head) >= POOL_MIN_FILES else None
     loader = _Loader(store, force, report, on_result, max(1, batch_size))
     ok = False
     try:
@@ -403,7 +456,7 @@ async def load_files(store: GraphStore, files: Iterable[FileItem],
         ok = True
     finally:
         if pool is not None:  # on an error or Ctrl-C, drop queued work and do not wait
-            pool.shutdown(wait=ok, cancel_futures=not ok)
+            pool.shutdown(wait=ok)
     if loader.rows_written >= COMPACT_AFTER_ROWS or loader.refused:
         t0 = time.perf_counter()
         await compact_store(store)

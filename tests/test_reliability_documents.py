@@ -16,11 +16,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from kb import ingest as _ingest
 from kb.cli import app
 from kb.store.falkordb import FalkorDBStore
 from loaders.read import MAX_BYTES
 
 runner = CliRunner()
+_REAL_PREPARE = _ingest.prepare_file
 
 SPEAKERS = ["Defense Secretary Mark Esper", "Secretary of State Mike Pompeo",
             "Senator Tim Kaine", "Anthony Dworkin", "Iranian Foreign Minister Javad Zarif",
@@ -301,3 +303,45 @@ def test_the_store_restarts_after_a_refused_transaction(
         return int(rows[0]["n"])
 
     assert asyncio.run(main()) == 4
+
+
+def _dies_on_doc017(path: Path, source: str) -> Any:
+    """prepare_file, except that a worker extracting doc017.txt dies the way the kernel's
+    out-of-memory killer leaves it: no exception, no cleanup. (Module level: the pool pickles
+    the function by name.)"""
+    if path.name == "doc017.txt":
+        os._exit(9)
+    return _REAL_PREPARE(path, source)
+
+
+async def test_a_worker_that_dies_fails_only_its_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An extraction worker killed outright (out of memory, a crash in native code) costs only
+    the document it was extracting: the files in flight with it are extracted again, one at a
+    time, in a new pool, and the load goes on."""
+    from kb import ingest
+    from kb.ontology_sync import sync_ontology
+
+    folder, clean = tmp_path / "docs", tmp_path / "clean"
+    make_corpus(folder, 60, bad=False)
+    make_corpus(clean, 60, bad=False)
+    (clean / "batch0" / "doc017.txt").unlink()
+    monkeypatch.setattr(ingest, "prepare_file", _dies_on_doc017)  # workers fork after this
+    data = tmp_path / "data"
+    store = FalkorDBStore(data)
+    await store.connect()
+    try:
+        await store.bootstrap()
+        await sync_ontology(store)
+        files = list(ingest.iter_files([folder]))
+        report = await ingest.load_files(store, files, workers=2, batch_size=4)
+        loaded = await asyncio.to_thread(runner.invoke, app, ["load", str(clean)], env={
+            "KB_DATA_DIR": str(data), "KB_GRAPH": "clean"})
+        got, want = await adump(data), await adump(data, "clean")
+    finally:
+        await store.close()
+    assert [(Path(r.path).name, r.reason) for r in report.failures] == [
+        ("doc017.txt", ingest.WORKER_DIED)]
+    assert report.count(ingest.Status.LOADED) == len(files) - 1
+    assert loaded.exit_code == 0, loaded.output
+    assert_same_graph(got, want)
