@@ -86,6 +86,10 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "the node MERGE/CREATE statement of one label, made at import time for each "
         "kb.model.Label; date properties from kb.model.DATE_FIELDS",
         guards=("label.value", "DATE_FIELDS"), import_time=True),
+    ("kb/cypher/write.py", "_edges_text"): Mechanism(
+        "the edge MERGE/CREATE statement of one (type, source label, target label), made at "
+        "import time for each pair of kb.model.EDGE_ENDPOINTS",
+        guards=("rel.value", "src.value", "dst.value"), import_time=True),
     ("kb/store/falkordb.py", "FalkorDBStore.write_batch"): Mechanism(
         "a transaction: statements (kb.cypher texts) are wrapped in CALL { } subqueries and "
         "their $parameter names get a fixed prefix; values stay parameters",

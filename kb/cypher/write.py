@@ -33,27 +33,21 @@ create_nodes: dict[Label, Query] = {
 """For a document the store has never seen: its own nodes cannot exist yet, so they are
 created without the MERGE lookup (the uniqueness constraint still guards the ids)."""
 
+def _edges_text(rel: RelType, src: Label, dst: Label, verb: str) -> str:
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
+            f"{verb} (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props")
+
+
+_EDGES = [(rel, src, dst) for rel, pairs in EDGE_ENDPOINTS.items() for src, dst in pairs]
+
 merge_edges: dict[tuple[RelType, Label, Label], Query] = {
-    (rel, src, dst): query(
-        f"write.merge_edges.{rel.value}.{src.value}.{dst.value}",
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
-        f"MERGE (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props",
-    )
-    for rel, pairs in EDGE_ENDPOINTS.items()
-    for src, dst in pairs
-}
+    (r, a, b): query(f"write.merge_edges.{r.value}.{a.value}.{b.value}",
+                     _edges_text(r, a, b, "MERGE")) for r, a, b in _EDGES}
 
 create_edges: dict[tuple[RelType, Label, Label], Query] = {
-    (rel, src, dst): query(
-        f"write.create_edges.{rel.value}.{src.value}.{dst.value}",
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
-        f"CREATE (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props",
-    )
-    for rel, pairs in EDGE_ENDPOINTS.items()
-    for src, dst in pairs
-}
+    (r, a, b): query(f"write.create_edges.{r.value}.{a.value}.{b.value}",
+                     _edges_text(r, a, b, "CREATE")) for r, a, b in _EDGES}
 """For a new document every edge is new (each key hashes the document's id or one of its own
 nodes), so the edges are created: a MERGE would first scan every parallel edge between the two
 endpoints, and hubs such as two concepts related by thousands of documents make that scan grow

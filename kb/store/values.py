@@ -13,22 +13,15 @@ and the API converts thousands of them per request)."""
 
 def plain(value: Any) -> Any:
     """Recursively convert driver objects (nodes, temporal types, ordered maps) to plain values."""
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is dict:
-        return {k if type(k) is str else str(k): v if type(v) in _SCALARS else plain(v)
-                for k, v in value.items()}
-    if kind is list:
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, dt.datetime | dt.date):
+    if type(value) in _SCALARS:
         return value
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _SCALARS else plain(v)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
+    if isinstance(value, str | bool | int | float | dt.date):  # subclasses (enums, ...)
+        return value
     to_native = getattr(value, "to_native", None)  # neo4j.time.Date / DateTime
     if callable(to_native):
         return to_native()
@@ -46,18 +39,13 @@ _PASS = frozenset({str, int, float, bool, type(None)})
 
 def to_param(value: Any) -> Any:
     """Dates travel as ISO strings (statements call date()); tuples become lists."""
-    kind = type(value)
-    if kind in _PASS:
+    if type(value) in _PASS:
         return value
-    if kind is dict:
-        return {k if type(k) is str else str(k): v if type(v) in _PASS else to_param(v)
-                for k, v in value.items()}
-    if kind is list:
-        return [v if type(v) in _PASS else to_param(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): to_param(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _PASS else to_param(v)
+                for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [to_param(v) for v in value]
+        return [v if type(v) in _PASS else to_param(v) for v in value]
     return value
