@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -55,13 +56,29 @@ async def open_store(settings: Settings, bootstrap: bool = True):  # type: ignor
         await store.close()
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that stop a command the way Ctrl-C does. Without this, SIGTERM (what systemd, Docker
+and supervisors send) and SIGHUP (a closed terminal) end the process at once, skipping the
+clean-up that stops the embedded store this command started."""
+
+
+def _as_interrupt(_signum: int, _frame: object) -> None:
+    # Re-raised as SIGINT, so whichever handler is active runs: uvicorn's graceful shutdown
+    # while serving, asyncio's cancellation of the main task otherwise.
+    signal.raise_signal(signal.SIGINT)
+
+
 def _run(fn: Callable[[], Awaitable[T]], stop_ok: bool = False) -> T:
     """Run a coroutine; any known failure becomes one clear line and exit code 1.
 
-    With `stop_ok`, an interrupt is the normal way to stop (a server) and exits 0.
+    SIGTERM and SIGHUP are handled as SIGINT, so every way of stopping a command closes the
+    store (and stops an embedded server it started). With `stop_ok`, an interrupt is the normal
+    way to stop (a server) and exits 0.
     """
     from loaders.errors import DocumentError
 
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _as_interrupt)
     try:
         return asyncio.run(fn())
     except (CliError, StoreError, DocumentError, ValueError, OSError) as exc:
@@ -246,13 +263,31 @@ def serve(
             nodes, _ = await _stats(store)
             if seed and not nodes.get("Document"):
                 console.print(f"empty store: loading the seed corpus from {seed_corpus()}")
-                await load_into(store, [seed_corpus()])
+                report = await load_into(store, [seed_corpus()])
+                if report.failures:  # a broken install is not an empty graph
+                    raise CliError(f"{len(report.failures)} seed document(s) failed to load; "
+                                   "not serving an incomplete graph (run `kb doctor`)")
             config = uvicorn.Config(create_app(settings, store=store), host=host, port=port,
                                     log_level="info", lifespan="on")
             await uvicorn.Server(config).serve()
 
     # uvicorn re-raises the Ctrl-C or SIGTERM it handled once it has shut down: a clean stop.
     _run(main, stop_ok=True)
+
+
+@app.command()
+def doctor() -> None:
+    """Check the installation: Python, packages, imports, the embedded store, the ontology,
+    a seed extraction and the configured Neo4j; one line per check, exit 1 if any fails."""
+    from kb.doctor import run_checks
+
+    checks = run_checks(_settings())
+    for check in checks:
+        mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+        console.print(f"{mark} {check.name}: {escape(check.detail)}", highlight=False,
+                      soft_wrap=True)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -56,6 +56,8 @@ from kb.api.schema import schema
 from kb.config import Settings
 from kb.store.base import GraphStore
 
+pytestmark = pytest.mark.slow
+
 # -- how many cases ----------------------------------------------------------------------------
 
 DEFAULTS = {"queries": 220, "anonymous mutations": 80, "mutations with the token": 80,

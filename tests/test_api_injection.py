@@ -56,6 +56,8 @@ from kb.config import Settings
 from kb.cypher import read as rq
 from kb.store.base import GraphStore
 
+pytestmark = pytest.mark.slow
+
 GQL: GraphQLSchema = schema._schema
 STRINGS = frozenset({"String", "ID"})
 

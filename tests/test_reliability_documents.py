@@ -21,6 +21,8 @@ from kb.cli import app
 from kb.store.falkordb import FalkorDBStore
 from loaders.read import MAX_BYTES
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 _REAL_PREPARE = _ingest.prepare_file
 

@@ -35,6 +35,8 @@ from bench.loadgen import percentile
 from kb.ingest import seed_corpus
 from kb.store.embedded import EmbeddedServer
 
+pytestmark = pytest.mark.slow
+
 DURATION = float(os.environ.get("KB_SOAK_SECONDS") or 20)
 WARMUP_SECONDS = 5.0
 RATE = 15.0
