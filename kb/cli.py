@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -77,8 +78,9 @@ def _run(fn: Callable[[], Awaitable[T]], stop_ok: bool = False) -> T:
     """
     from loaders.errors import DocumentError
 
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _as_interrupt)
+    if threading.current_thread() is threading.main_thread():  # (not when embedded in a thread)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _as_interrupt)
     try:
         return asyncio.run(fn())
     except (CliError, StoreError, DocumentError, ValueError, OSError) as exc:

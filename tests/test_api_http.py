@@ -201,15 +201,18 @@ async def test_exports_whole_graph_and_neighborhood(app: Starlette) -> None:
     assert bad.status_code == 400 and missing.status_code == 404
 
 
-async def test_kb_export_command(store: GraphStore, data_dir: Path, tmp_path: Path) -> None:
-    if not isinstance(store, FalkorDBStore):
-        pytest.skip("the command is exercised against the embedded store")
+async def test_kb_export_command(store: GraphStore, data_dir: Path, tmp_path: Path,
+                                 request: pytest.FixtureRequest) -> None:
+    from conftest import neo4j_env
     from typer.testing import CliRunner
 
     from kb.cli import app as cli
 
     await store.write_batch(research_fixture().statements(store.dialect))
-    env = {"KB_DATA_DIR": str(data_dir), "KB_GRAPH": store.graph_name}
+    if isinstance(store, FalkorDBStore):
+        env = {"KB_DATA_DIR": str(data_dir), "KB_GRAPH": store.graph_name, "NEO4J_URI": ""}
+    else:
+        env = neo4j_env(request.getfixturevalue("neo4j"))
     out = tmp_path / "soleimani.gexf"
     args = ["export", "--format", "gexf", "--id", "actor:qasem-soleimani", "--depth", "2",
             "-o", str(out)]

@@ -49,27 +49,29 @@ event_date_index = query(
     falkordb="CREATE INDEX FOR (n:Event) ON (n.date)",
 )
 
-_NEO4J_FULLTEXT_PROPS = sorted({f for fields in FULLTEXT_FIELDS.values() for f in fields})
-fulltext_index = query(
-    "schema.fulltext_index",
-    None,
-    neo4j="CREATE FULLTEXT INDEX kb_fulltext IF NOT EXISTS FOR (n:"
-    + "|".join(LABELS)
-    + ") ON EACH ["
-    + ", ".join(f"n.{p}" for p in _NEO4J_FULLTEXT_PROPS)
-    + "]",
-)
-
 fulltext_index_label = {
     label: query(
         f"schema.fulltext_index.{label.value}",
         None,
+        neo4j=f"CREATE FULLTEXT INDEX kb_fulltext_{label.value} IF NOT EXISTS "
+        f"FOR (n:{label.value}) ON EACH ["
+        + ", ".join(f"n.{f}" for f in fields)
+        + "]",
         falkordb=f"CALL db.idx.fulltext.createNodeIndex('{label.value}', "
         + ", ".join(f"'{f}'" for f in fields)
         + ")",
     )
     for label, fields in FULLTEXT_FIELDS.items()
 }
+"""One full-text index per label on both stores, so that a search limited to some labels takes
+its `limit` from each of them (one index over all labels would cut before the label filter)."""
+
+await_indexes = query(
+    "schema.await_indexes",
+    None,
+    neo4j="CALL db.awaitIndexes(300)",
+)
+"""Neo4j builds new indexes in the background; bootstrap waits so the first search finds all."""
 
 stats_nodes = query(
     "stats.nodes",

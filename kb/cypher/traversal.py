@@ -11,25 +11,16 @@ SEARCHABLE = tuple(lbl.value for lbl in FULLTEXT_FIELDS)
 fulltext_label = query(
     "traversal.fulltext_label",
     None,
-    neo4j="CALL db.index.fulltext.queryNodes('kb_fulltext', $q, {limit: $limit}) "
-    "YIELD node, score WHERE '%LABEL%' IN labels(node) "
-    "RETURN node.id AS id, '%LABEL%' AS label, score",
+    neo4j="CALL db.index.fulltext.queryNodes('kb_fulltext_%LABEL%', $q, {limit: $limit}) "
+    "YIELD node, score "
+    "RETURN node.id AS id, '%LABEL%' AS label, score ORDER BY score DESC, id LIMIT $limit",
     falkordb="CALL db.idx.fulltext.queryNodes('%LABEL%', $q) YIELD node, score "
     "RETURN node.id AS id, '%LABEL%' AS label, score ORDER BY score DESC, id LIMIT $limit",
     slots={"LABEL": SEARCHABLE},
 )
-"""The best full-text hits of one label; the store unions the labels asked for and keeps the
-best of those (a common word matches tens of thousands of passages, which no reply should
+"""The best full-text hits of one label's index; the store unions the labels asked for and keeps
+the best of those (a common word matches tens of thousands of passages, which no reply should
 carry)."""
-
-fulltext_any = query(
-    "traversal.fulltext_any",
-    None,
-    neo4j="CALL db.index.fulltext.queryNodes('kb_fulltext', $q, {limit: $limit}) "
-    "YIELD node, score WHERE any(l IN labels(node) WHERE l IN $labels) "
-    "RETURN node.id AS id, labels(node)[0] AS label, score ORDER BY score DESC, id "
-    "LIMIT $limit",
-)
 
 path_ends = query(
     "traversal.path_ends",

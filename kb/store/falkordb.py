@@ -30,6 +30,7 @@ from kb.store.base import (
     StoreUnavailable,
 )
 from kb.store.embedded import EmbeddedServer
+from kb.store.search_terms import search_terms
 from kb.store.values import plain, to_param
 
 PATH_BUDGET = 50_000
@@ -48,9 +49,6 @@ instead of failing, as the client's default pool does past its limit. The server
 queries on a few threads, so more connections would only queue there."""
 
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
-_FT_WORD = re.compile(r"[^\W_]+")
-"""A search term: letters and digits only. Everything else (RediSearch's query syntax,
-backticks, control characters) separates terms, so user text is only ever a list of words."""
 
 
 class FalkorDBStore:
@@ -122,10 +120,10 @@ class FalkorDBStore:
         await self._ensure_unique_constraints()
 
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
-        terms = _FT_WORD.findall(text)
+        terms = search_terms(text)
         if not terms:
             return []
-        q = " ".join(f"{t}*" if len(t) > 2 else t for t in terms)
+        q = " ".join(terms)
         wanted = [lbl for lbl in Label if lbl.value in labels and lbl in FULLTEXT_FIELDS]
         if not wanted:
             return []

@@ -1,15 +1,18 @@
 """The Neo4j backend (production), through the official async driver.
 
 Reads go through `execute_read` so that a cluster routes them to followers; writes through
-`execute_write`, which also retries transient failures.
+`execute_write`. Both retry transient failures, but only for half the query timeout: a Neo4j
+that is down must show as STORE_UNAVAILABLE within the timeout, not after the driver's default
+30 s. Every transaction carries the query timeout (`unit_of_work`), which the server enforces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -20,7 +23,7 @@ from neo4j.exceptions import (
 )
 
 from kb.cypher import schema, traversal
-from kb.model import Label, label_of
+from kb.model import FULLTEXT_FIELDS, Label, label_of
 from kb.store.base import (
     Dialect,
     Params,
@@ -31,19 +34,12 @@ from kb.store.base import (
     StoreTimeout,
     StoreUnavailable,
 )
+from kb.store.search_terms import search_terms
 from kb.store.values import plain, to_param
 
-# Lucene query syntax characters; escaped so that user text is only ever a term.
-_LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
-
-
-def _lucene_terms(text: str) -> str:
-    words = []
-    for word in text.split():
-        escaped = "".join(f"\\{c}" if c in _LUCENE_SPECIAL else c for c in word)
-        if escaped and word.upper() not in {"AND", "OR", "NOT"}:
-            words.append(escaped)
-    return " ".join(words)
+DRIVER_LOGGER = "neo4j"
+"""The driver's loggers (`neo4j.io`, `neo4j.pool`, ...) write every query with its parameters,
+which carry the documents' text, at DEBUG; they are held at WARNING whatever the root level."""
 
 
 class Neo4jStore:
@@ -59,13 +55,25 @@ class Neo4jStore:
         self._driver: AsyncDriver | None = None
 
     async def connect(self) -> None:
-        self._driver = AsyncGraphDatabase.driver(self.uri, auth=self._auth)
+        """Open the driver and check that the server answers; a failure closes it again."""
+        logging.getLogger(DRIVER_LOGGER).setLevel(logging.WARNING)
+        if self._driver is not None:  # a reconnect after an outage
+            await self.close()
+        driver = AsyncGraphDatabase.driver(
+            self.uri, auth=self._auth,
+            max_transaction_retry_time=self.timeout / 2,
+            connection_timeout=min(5.0, self.timeout),
+            connection_acquisition_timeout=self.timeout,
+        )
         try:
-            await self._driver.verify_connectivity()
+            await driver.verify_connectivity()
         except AuthError as exc:
+            await driver.close()
             raise StoreUnavailable("Neo4j refused the credentials (NEO4J_USER/PASSWORD)") from exc
-        except (ServiceUnavailable, DriverError, OSError) as exc:
+        except (ServiceUnavailable, DriverError, Neo4jError, OSError) as exc:
+            await driver.close()
             raise StoreUnavailable(f"Neo4j is not reachable at {self.uri}") from exc
+        self._driver = driver
 
     async def read(self, text: str, params: Params | None = None) -> list[Row]:
         return await self._execute(text, params, readonly=True)
@@ -94,17 +102,24 @@ class Neo4jStore:
                           ("RELATED_TO", "related_to_doc")):
             await self.write(schema.edge_doc_index(self.dialect, TYPE=rel, NAME=name))
         await self.write(schema.event_date_index(self.dialect))
-        await self.write(schema.fulltext_index(self.dialect))
+        for q in schema.fulltext_index_label.values():
+            await self.write(q(self.dialect))
+        await self.write(schema.await_indexes(self.dialect))
 
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
-        q = _lucene_terms(text)
-        if not q:
+        """The best hits of each label's own index (so a label-restricted search gets its full
+        `limit`), merged and cut by score as on FalkorDB."""
+        terms = search_terms(text)
+        if not terms:
             return []
-        wanted = [lbl.value for lbl in Label if lbl.value in labels]
+        wanted = [lbl for lbl in Label if lbl.value in labels and lbl in FULLTEXT_FIELDS]
         if not wanted:
             return []
-        return await self.read(traversal.fulltext_any(self.dialect),
-                               {"q": q, "labels": wanted, "limit": limit})
+        union = " UNION ALL ".join(
+            traversal.fulltext_label(self.dialect, LABEL=lbl.value) for lbl in wanted)
+        rows = await self.read(union, {"q": " AND ".join(terms), "limit": limit})
+        rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
+        return rows[:limit]
 
     async def shortest_path(self, source_id: str, target_id: str, max_hops: int) -> Row | None:
         src, dst = label_of(source_id), label_of(target_id)
@@ -138,18 +153,19 @@ class Neo4jStore:
     # -- internals -----------------------------------------------------------------------
 
     async def _execute(self, text: str, params: Params | None, readonly: bool) -> list[Row]:
-        query = Query(text, timeout=self.timeout)  # type: ignore[arg-type]
+        values = _params(params)
 
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
-            result = await tx.run(query, _params(params))
+            result = await tx.run(text, values)
             return [{k: plain(v) for k, v in record.items()} async for record in result]
 
         return await self._call(work, readonly=readonly)
 
-    async def _call(self, work: Any, readonly: bool) -> Any:
+    async def _call(self, work: Callable[[AsyncManagedTransaction], Any], readonly: bool) -> Any:
         if self._driver is None:
             raise StoreUnavailable("the store is not connected")
         self.round_trips.count += 1
+        work = unit_of_work(timeout=self.timeout)(work)
         try:
             async with self._driver.session(database=self.database) as session:
                 if readonly:
