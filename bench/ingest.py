@@ -1,9 +1,11 @@
-"""Ingestion of one corpus into a fresh embedded store, in its own process (so that its peak
-RSS is its own). Runs the product pipeline (`sync_ontology`, then `kb.ingest.load_files`) and
-reports the times the load itself measures: extraction (summed over its worker processes, which
-run in parallel with the writes, so extraction and write times add up to more than the wall
-time), store writes, and the final compaction of the store's append-only file. CPU seconds are
-reported for this process with its extraction workers, and for the store server.
+"""Ingestion of one corpus into a fresh store, in its own process (so that its peak RSS is its
+own). The store is the embedded FalkorDB of DATA_DIR, or Neo4j when NEO4J_URI is set (see
+`bench.stores`: the Java process is then "the store server", and compaction is n/a). Runs the
+product pipeline (`sync_ontology`, then `kb.ingest.load_files`) and reports the times the load
+itself measures: extraction (summed over its worker processes, which run in parallel with the
+writes, so extraction and write times add up to more than the wall time), store writes, and the
+final compaction of the store's append-only file. CPU seconds are reported for this process
+with its extraction workers, and for the store server.
 
     python -m bench.ingest CORPUS_DIR DATA_DIR  -> JSON on stdout, progress on stderr
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from kb import ingest
 from kb.ontology_sync import sync_ontology
-from kb.store.falkordb import FalkorDBStore
+from kb.store.base import GraphStore
 
 
 def dir_bytes(path: Path) -> int:
@@ -65,20 +67,22 @@ def self_cpu() -> tuple[float, float]:
 
 
 def server_pid(data_dir: Path) -> int | None:
-    try:
-        return int((data_dir / "redis.pid").read_text().strip())
-    except (OSError, ValueError):
-        return None
+    from bench.stores import store_pid
+
+    return store_pid(data_dir)
 
 
-async def graph_counts(store: FalkorDBStore) -> tuple[int, int]:
+async def graph_counts(store: GraphStore) -> tuple[int, int]:
     nodes = await store.read("MATCH (n) RETURN count(n) AS c")
     edges = await store.read("MATCH ()-[r]->() RETURN count(r) AS c")
     return int(nodes[0]["c"]), int(edges[0]["c"])
 
 
 async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
-    store = FalkorDBStore(data_dir)
+    from bench.stores import neo4j_store_bytes, open_store
+
+    store = open_store(data_dir)
+    neo4j = store.dialect.value == "neo4j"
     t0 = time.perf_counter()
     await store.connect()
     await store.bootstrap()
@@ -112,7 +116,8 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
         "documents": len(files), "loaded": loaded, "failed": len(report.failures),
         "failures": [f"{r.path}: {r.reason}" for r in report.failures[:5]],
         "setup_s": setup, "wall_s": wall, "extract_s": report.extract_seconds,
-        "write_s": report.write_seconds, "compact_s": report.compact_seconds,
+        "write_s": report.write_seconds,
+        "compact_s": None if neo4j else report.compact_seconds,
         "docs_per_s": loaded / wall if wall else 0.0,
         "ingest_cpu_s": cpu1[0] - cpu0[0], "workers_cpu_s": cpu1[1] - cpu0[1],
         "server_cpu_s": (server_cpu1 - server_cpu0
@@ -122,7 +127,7 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
         "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "workers_peak_rss": workers_rss,
         "server_rss": server_mem.get("VmRSS"), "server_peak_rss": server_mem.get("VmHWM"),
-        "store_bytes": dir_bytes(data_dir),
+        "store_bytes": neo4j_store_bytes() if neo4j else dir_bytes(data_dir),
     }
 
 

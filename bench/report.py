@@ -1,4 +1,5 @@
-"""Render the results of one benchmark run as Markdown (the file in `bench/results/`)."""
+"""Render the results of one benchmark run as Markdown (the file in `bench/results/`): one
+store's figures, or (`--store both`) FalkorDB's and Neo4j's side by side, then each in full."""
 
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ def _nested(q: dict[str, Any]) -> dict[str, Any] | None:
     return next((v for v in q.get("queries", {}).values() if v["kind"] == "nested"), None)
 
 
-def targets(res: dict[str, Any]) -> list[list[str]]:
-    sizes = res["sizes"]
+def targets(res: dict[str, Any], sizes: dict[str, Any] | None = None) -> list[list[str]]:
+    sizes = res["sizes"] if sizes is None else sizes
     qsize = str(res["config"]["query_size"])
     rows: list[list[str]] = []
 
@@ -73,12 +74,13 @@ def targets(res: dict[str, Any]) -> list[list[str]]:
         g = nested["runs"][c1]["p50"]
         f = sbs["floor"][c1]["p50"]
         n = sbs["naive"][c1]["p50"]
+        gf, ng = ratio(g, f), ratio(n, g)
         rows.append([f"nested concept→claims→speaker: GraphQL p50 ≤ {TARGET_FLOOR} × floor "
-                     f"(concurrency {c1})", f"{ratio(g, f):.2f}× ({ms(g)} ms vs {ms(f)} ms)",
-                     _verdict(ratio(g, f) <= TARGET_FLOOR)])
+                     f"(concurrency {c1})", f"{rx(gf)} ({ms(g)} ms vs {ms(f)} ms)",
+                     _verdict(gf is not None and gf <= TARGET_FLOOR)])
         rows.append([f"nested: ≥ {TARGET_NAIVE:.0f}× faster than naive resolvers "
-                     f"(concurrency {c1})", f"{ratio(n, g):.2f}× ({ms(n)} ms vs {ms(g)} ms)",
-                     _verdict(ratio(n, g) >= TARGET_NAIVE)])
+                     f"(concurrency {c1})", f"{rx(ng)} ({ms(n)} ms vs {ms(g)} ms)",
+                     _verdict(ng is not None and ng >= TARGET_NAIVE)])
     else:
         rows.append(["nested concept→claims→speaker vs floor and naive",
                      "no nested operation in graphql/queries", NA])
@@ -87,13 +89,15 @@ def targets(res: dict[str, Any]) -> list[list[str]]:
     for name, op in q.get("queries", {}).items():
         run = op["runs"].get("8") or op["runs"].get(max(op["runs"], key=int))
         errors += sum(r["errors"] for r in op["runs"].values())
-        if worst is None or run["p99"] > worst[1]:
+        if worst is None or _num(run["p99"]) > _num(worst[1]):
             worst = (name, run["p99"], run["concurrency"])
+    label = (f"p99 ≤ {TARGET_P99_MS:.0f} ms at concurrency 8, every operation, "
+             f"{int(qsize):,}-doc graph")
     if worst:
-        label = (f"p99 ≤ {TARGET_P99_MS:.0f} ms at concurrency 8, every operation, "
-                 f"{int(qsize):,}-doc graph")
         rows.append([label, f"worst {worst[0]}: {ms(worst[1])} ms (concurrency {worst[2]})",
-                     _verdict(worst[1] <= TARGET_P99_MS)])
+                     _verdict(_num(worst[1]) <= TARGET_P99_MS)])
+    else:
+        rows.append([label, "no operation ran", NA])
     rows.append(["zero errors", f"{errors} errors", _verdict(errors == 0)])
     rss = q.get("api_memory", {}).get("VmHWM")
     rows.append([f"API process RSS ≤ 300 MB serving the {int(qsize):,}-doc graph",
@@ -103,33 +107,69 @@ def targets(res: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _num(v: Any) -> float:
+    """NaN (no request completed) sorts as the worst."""
+    return math.inf if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
-    m, v, cfg = res["machine"], res["versions"], res["config"]
-    sizes = res["sizes"]
-    qsize = str(cfg["query_size"])
-    out = [f"# Benchmark {res['date'][:10]}: ingestion and queries, "
-           + ", ".join(f"{int(s):,}" for s in sizes) + " documents", "",
-           f"- Machine: {m['cpu']}, {m['cores']} cores, {mb(m['memory'])} memory; {m['os']}",
-           f"- Python {m['python']}; " + ", ".join(f"{k} {val}" for k, val in v.items()),
-           f"- Command: `{res['command']}`",
-           f"- Settings: concurrency {cfg['concurrency']}, at most {cfg['requests']} requests "
-           f"or {cfg['duration']:g} s per operation and concurrency, {cfg['warmup']} warm-up "
-           f"requests, corpus seed {cfg['seed']}; embedded FalkorDB in a fresh temporary "
-           f"KB_DATA_DIR per size (one server per size, started by the harness; ingestion, API, "
-           f"floor and naive processes connect to it); load generator and server are separate "
-           f"processes on the same machine (they share its cores).",
-           f"- Whole run: {res.get('total_s', 0):.0f} s; load average (1 min) at the start "
-           f"{res.get('load_start', NA)}, at the end {res.get('load_end', NA)} (other work on "
-           f"the machine shows here)", "",
-           *(f"- Note: {n}" for n in res.get("notes", [])),
-           "", "## Targets (reported, never asserted)", ""]
-    out += _table(["target", "measured", "verdict"], targets(res))
+STORE_LABEL = {"falkordb": "FalkorDB", "neo4j": "Neo4j"}
 
-    out += ["", "## Ingestion", "",
+
+def setup_text(store: str, info: dict[str, Any] | None) -> str:
+    """How the store was run, for the Settings line."""
+    if store == "neo4j":
+        info = info or {}
+        return (f"Neo4j {info.get('version', '')} ({info.get('server', 'server')}), database "
+                f"`{info.get('database', 'neo4j')}` emptied (batched DETACH DELETE) before and "
+                f"after each size, constraints and indexes kept; ingestion, API, floor and naive "
+                f"processes connect to it over Bolt on loopback")
+    return ("embedded FalkorDB in a fresh temporary KB_DATA_DIR per size (one server per size, "
+            "started by the harness; ingestion, API, floor and naive processes connect to it)")
+
+
+def _head(res: dict[str, Any], title: str, settings: list[str]) -> list[str]:
+    m, v, cfg = res["machine"], res["versions"], res["config"]
+    return [f"# Benchmark {res['date'][:10]}: {title}", "",
+            f"- Machine: {m['cpu']}, {m['cores']} cores, {mb(m['memory'])} memory; {m['os']}",
+            f"- Python {m['python']}; " + ", ".join(f"{k} {val}" for k, val in v.items()),
+            f"- Command: `{res['command']}`",
+            f"- Settings: concurrency {cfg['concurrency']}, at most {cfg['requests']} requests "
+            f"or {cfg['duration']:g} s per operation and concurrency, {cfg['warmup']} warm-up "
+            f"requests, corpus seed {cfg['seed']}; " + "; ".join(settings) + "; load generator "
+            "and server are separate processes on the same machine (they share its cores).",
+            f"- Whole run: {res.get('total_s', 0):.0f} s; load average (1 min) at the start "
+            f"{res.get('load_start', NA)}, at the end {res.get('load_end', NA)} (other work on "
+            f"the machine shows here)", "",
+            *(f"- Note: {n}" for n in res.get("notes", []))]
+
+
+def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
+    if "stores" in res:
+        return render_both(res, floor_cypher, naive_query)
+    store = res.get("store", "falkordb")
+    sizes = res["sizes"]
+    what = "" if store == "falkordb" else f"{STORE_LABEL[store]}, "
+    out = _head(res, f"{what}ingestion and queries, "
+                + ", ".join(f"{int(s):,}" for s in sizes) + " documents",
+                [setup_text(store, res.get("store_info"))])
+    out += _body(res, sizes, store, floor_cypher, naive_query, "##")
+    return "\n".join(out)
+
+
+def _body(res: dict[str, Any], sizes: dict[str, Any], store: str, floor_cypher: str,
+          naive_query: str, h: str, code: bool = True) -> list[str]:
+    """Targets, ingestion, queries, side by side, scaling and memory of one store."""
+    cfg = res["config"]
+    qsize = str(cfg["query_size"])
+    server = "the Neo4j server (Java)" if store == "neo4j" else "store server"
+    out = ["", f"{h} Targets (reported, never asserted)", ""]
+    out += _table(["target", "measured", "verdict"], targets(res, sizes))
+
+    out += ["", f"{h} Ingestion", "",
             "End to end through `kb.ingest.load_files` after `sync_ontology`, in its own "
             "process: extraction workers (one per core) read and extract while the main "
             "process writes batches of new documents, one transaction each. *Extraction s* is "
@@ -138,6 +178,12 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
             "(shared entities count once per document that MERGEs them); *graph* counts what "
             "the store holds at the end. *CPU s* splits the CPU time between the main process, "
             "the workers and the store server.", ""]
+    if store == "neo4j":
+        out += ["On Neo4j the store server is the Java process (its RSS includes the heap and "
+                "the page cache; its peak is over the server's life so far); *store on disk* is "
+                "the `neo4j` database's store files and transaction logs when the harness "
+                "started the server (n/a for one from NEO4J_URI); there is no compaction step.",
+                ""]
     rows = []
     for s, r in sizes.items():
         i = r["ingest"]
@@ -153,7 +199,7 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
     out += _table(["docs", "loaded / failed", "wall s", "docs/s", "nodes+edges written/s",
                    "extraction s", "store write s", "graph nodes / edges",
                    "CPU s main / workers / store", "peak RSS (ingest)",
-                   "peak RSS (store server)", "store on disk"], rows)
+                   f"peak RSS ({server})", "store on disk"], rows)
     if "1000" in sizes and "10000" in sizes:
         r = sizes["10000"]["ingest"]["wall_s"] / sizes["1000"]["ingest"]["wall_s"]
         out += ["", f"Ingestion time ratio 10k / 1k: **{r:.2f}** (linear would be 10)."]
@@ -162,7 +208,7 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
         out += ["", "First failures:", "", *(f"- `{f}`" for f in fails[:5])]
 
     q = sizes[qsize]
-    out += ["", f"## Queries on the {int(qsize):,}-document graph", "",
+    out += ["", f"{h} Queries on the {int(qsize):,}-document graph", "",
             "Each operation of `graphql/queries/`, through uvicorn on 127.0.0.1, closed-loop "
             "load from a separate process; variables cycle through ids picked from the graph "
             "(concepts with the most claims; actors spread over the degree distribution, the "
@@ -181,7 +227,7 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
     if q.get("skipped"):
         out += ["", "Not run:", "", *(f"- `{n}`: {why}" for n, why in q["skipped"].items())]
 
-    out += ["", "## Side by side: the nested concept → claims → speaker query", ""]
+    out += ["", f"{h} Side by side: the nested concept → claims → speaker query", ""]
     sbs = q.get("side_by_side", {})
     nested = _nested(q)
     if nested and sbs.get("floor"):
@@ -207,14 +253,17 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
                        "GraphQL p99", "naive p99", "GraphQL / floor", "naive / GraphQL",
                        "errors f/g/n"], rows)
         items = sbs["floor"][str(cfg["concurrency"][0])]["items_mean"]
-        out += ["", f"Claims per answer (floor): {items:.1f} on average.", "",
-                "Floor Cypher:", "", "```cypher",
-                floor_cypher, "```", "", "Naive query:", "", "```graphql",
-                naive_query.strip(), "```"]
+        out += ["", f"Claims per answer (floor): {items:.1f} on average."]
+        errs = [(w, s) for w in ("floor", "naive") for r in sbs[w].values()
+                for s in r.get("error_samples", [])]
+        if errs:
+            out += ["", "Error samples:", "", *(f"- {w}: {s}" for w, s in errs[:4])]
+        if code:
+            out += ["", *_code(floor_cypher, naive_query)]
     else:
         out += ["No operation in `graphql/queries/` selects concept → claims → speaker."]
 
-    out += ["", "## Scaling", "", "Concurrency 1, latencies in ms (p50 / p99).", ""]
+    out += ["", f"{h} Scaling", "", "Concurrency 1, latencies in ms (p50 / p99).", ""]
     kinds = ["neighborhood", "path", "search"]
     head = ["operation"] + [f"{int(s):,} docs" for s in sizes]
     rows = []
@@ -233,12 +282,153 @@ def render(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
                                                for r in sizes.values()])
     out += _table(head, rows)
 
-    out += ["", "## API process memory", ""]
+    out += ["", f"{h} API process memory", ""]
     rows = [[f"{int(s):,}", mb(r.get("api_memory", {}).get("VmRSS")),
              mb(r.get("api_memory", {}).get("VmHWM")),
              mb(r.get("api_store_memory", {}).get("VmRSS"))] for s, r in sizes.items()]
     out += _table(["docs", "API RSS after the load", "API peak RSS",
-                   "store server RSS"], rows)
-    out += ["", "The API process is uvicorn with the product app (one worker); the embedded "
-            "FalkorDB server it starts is a separate process, listed apart.", ""]
+                   f"{server} RSS"], rows)
+    if store == "neo4j":
+        out += ["", "The API process is uvicorn with the product app (one worker), a Bolt "
+                "client of the Neo4j server; the server is a separate Java process, listed "
+                "apart.", ""]
+    else:
+        out += ["", "The API process is uvicorn with the product app (one worker); the embedded "
+                "FalkorDB server it starts is a separate process, listed apart.", ""]
+    return out
+
+
+def _code(floor_cypher: str, naive_query: str) -> list[str]:
+    return ["Floor Cypher (the same text on both stores):", "", "```cypher", floor_cypher, "```",
+            "", "Naive query:", "", "```graphql", naive_query.strip(), "```"]
+
+
+def _pair(a: Any, b: Any) -> str:
+    return f"{ms(a)} / {ms(b)}"
+
+
+def render_both(res: dict[str, Any], floor_cypher: str, naive_query: str) -> str:
+    """`--store both`: the two stores side by side, then each one's full figures."""
+    cfg = res["config"]
+    stores = res["stores"]
+    names = list(stores)
+    labels = [STORE_LABEL.get(n, n) for n in names]
+    qsize = str(cfg["query_size"])
+    size_list = list(next(iter(stores.values()))["sizes"])
+    settings = [f"{STORE_LABEL.get(n, n)}: {setup_text(n, r.get('info'))} (this store's part "
+                f"of the run: {r.get('total_s', 0):.0f} s, load average {r.get('load_start', NA)}"
+                f" → {r.get('load_end', NA)})" for n, r in stores.items()]
+    settings.append("the stores run one after the other (" + ", then ".join(labels) + "), "
+                    "never at the same time; the same corpus (same seed) for both")
+    out = _head(res, " vs ".join(labels) + ", ingestion and queries, "
+                + ", ".join(f"{int(s):,}" for s in size_list) + " documents", settings)
+
+    out += ["", f"## {' and '.join(labels)} side by side", ""]
+    out += ["### Ingestion", "",
+            "The same corpus through the same pipeline (`bench.ingest`); see each store's "
+            "section below for the columns.", ""]
+    rows = []
+    for s in size_list:
+        for n, r in stores.items():
+            i = r["sizes"][s]["ingest"]
+            wall = i["wall_s"] or 1
+            rows.append([f"{int(s):,}", STORE_LABEL.get(n, n),
+                         f"{i['loaded']:,} / {i['failed']:,}", num(i["wall_s"], 1),
+                         f"**{num(i['docs_per_s'], 1)}**", num(i["rows_per_s"]),
+                         f"{i['write_s']:.1f} ({100 * i['write_s'] / wall:.0f}%)",
+                         f"{i['graph_nodes']:,} / {i['graph_edges']:,}",
+                         num(i.get("server_cpu_s"), 1), mb(i.get("server_peak_rss")),
+                         mb(i["store_bytes"])])
+    out += _table(["docs", "store", "loaded / failed", "wall s", "docs/s",
+                   "nodes+edges written/s", "store write s", "graph nodes / edges",
+                   "store CPU s", "store server peak RSS", "store on disk"], rows)
+
+    qs = [r["sizes"][qsize] for r in stores.values()]
+    out += ["", f"### Queries on the {int(qsize):,}-document graph", "",
+            "Every operation of `graphql/queries/` through the product API, as in each store's "
+            "section below; p50 / p99 in ms, and Neo4j's p50 over FalkorDB's "
+            "(below 1: Neo4j faster).", ""]
+    op_names = list(dict.fromkeys(n for q in qs for n in q.get("queries", {})))
+    rows = []
+    for name in op_names:
+        levels = list(dict.fromkeys(c for q in qs
+                                    for c in q.get("queries", {}).get(name, {}).get("runs", {})))
+        for c in levels:
+            row = [f"`{name}`", c]
+            runs = [q.get("queries", {}).get(name, {}).get("runs", {}).get(c) for q in qs]
+            for run in runs:
+                row += [ms(run["p50"]), ms(run["p99"])] if run else [NA, NA]
+            p50s = [run["p50"] if run else None for run in runs]
+            row.append(rx(ratio(p50s[-1], p50s[0])) if len(runs) == 2 else NA)
+            row.append(" / ".join(str(run["errors"]) if run else NA for run in runs))
+            rows.append(row)
+    head = ["operation", "concurrency"]
+    for lbl in labels:
+        head += [f"{lbl} p50", f"{lbl} p99"]
+    head += [f"{labels[-1]} / {labels[0]} p50", "errors " + " / ".join(labels)]
+    out += _table(head, rows)
+    for n, q in zip(names, qs, strict=True):
+        if q.get("skipped"):
+            out += ["", f"Not run on {STORE_LABEL.get(n, n)}:", "",
+                    *(f"- `{o}`: {why}" for o, why in q["skipped"].items())]
+
+    out += ["", "### The nested concept → claims → speaker query: floor, GraphQL, naive", "",
+            "p50 / p99 in ms; the floor is the same hand-written Cypher on both stores.", ""]
+    rows = []
+    for n, q in zip(names, qs, strict=True):
+        sbs, nested = q.get("side_by_side", {}), _nested(q)
+        if not (nested and sbs.get("floor")):
+            continue
+        for c in (str(x) for x in cfg["concurrency"]):
+            f, g, nv = sbs["floor"].get(c), nested["runs"].get(c), sbs["naive"].get(c)
+            if not (f and g and nv):
+                continue
+            rows.append([STORE_LABEL.get(n, n), c, _pair(f["p50"], f["p99"]),
+                         _pair(g["p50"], g["p99"]), _pair(nv["p50"], nv["p99"]),
+                         rx(ratio(g["p50"], f["p50"])), rx(ratio(nv["p50"], g["p50"])),
+                         f"{f['errors']}/{g['errors']}/{nv['errors']}"])
+    out += _table(["store", "concurrency", "floor", "GraphQL", "naive", "GraphQL / floor",
+                   "naive / GraphQL", "errors f/g/n"], rows)
+    out += ["", *_code(floor_cypher, naive_query)]
+
+    if len(size_list) > 1:
+        out += ["", "### Scaling", "", "Concurrency 1, p50 / p99 in ms.", ""]
+        rows = []
+        for name in op_names:
+            kind = next((q["queries"][name]["kind"] for q in qs if name in q.get("queries", {})),
+                        None)
+            if kind not in ("neighborhood", "path", "search"):
+                continue
+            row = [f"`{name}` ({kind})"]
+            for s in size_list:
+                for r in stores.values():
+                    run = (r["sizes"][s].get("queries", {}).get(name, {}).get("runs", {})
+                           .get("1"))
+                    row.append(_pair(run["p50"], run["p99"]) if run else NA)
+            rows.append(row)
+        out += _table(["operation"] + [f"{lbl}, {int(s):,} docs" for s in size_list
+                                       for lbl in labels], rows)
+
+    out += ["", "### Memory", ""]
+    rows = []
+    for s in size_list:
+        for n, r in stores.items():
+            z = r["sizes"][s]
+            rows.append([f"{int(s):,}", STORE_LABEL.get(n, n),
+                         mb(z.get("api_memory", {}).get("VmRSS")),
+                         mb(z.get("api_memory", {}).get("VmHWM")),
+                         mb(z.get("api_store_memory", {}).get("VmRSS"))])
+    out += _table(["docs", "store", "API RSS after the load", "API peak RSS",
+                   "store server RSS after the load"], rows)
+    out += ["", "The store server is the embedded redis-server for FalkorDB and the Java process "
+            "for Neo4j (its RSS includes the JVM heap and the page cache)."]
+
+    out += ["", "### Targets (reported, never asserted)", ""]
+    per = [targets(res, r["sizes"]) for r in stores.values()]
+    rows = [[ts[0][0], *(f"{t[1]}: {t[2]}" for t in ts)] for ts in zip(*per, strict=True)]
+    out += _table(["target", *labels], rows)
+
+    for n, r in stores.items():
+        out += ["", f"## {STORE_LABEL.get(n, n)} in full"]
+        out += _body(res, r["sizes"], n, floor_cypher, naive_query, "###", code=False)
     return "\n".join(out)

@@ -305,3 +305,15 @@ DATE_FIELDS: dict[Label, tuple[str, ...]] = {
     Label.EVENT: ("date",),
 }
 """Properties stored as temporal dates (sent as ISO strings, converted inside the statement)."""
+
+SHARED_FIELDS: dict[Label, tuple[tuple[str, ...], ...]] = {
+    Label.ACTOR: (("name",), ("type",)),
+    Label.CONCEPT: (("name",), ("definition",)),
+    Label.PRECEDENT: (("name",), ("summary",), ("date",)),
+    Label.EVENT: (("name",), ("date", "date_text", "date_precision")),
+    Label.OUTLET: (("name",), ("domain",)),
+}
+"""Nodes shared by documents, and the properties each document contributes a value for (a group
+of fields is chosen together: an event's date with the text and precision it was read from).
+Their visible values are derived from every supporting document (`kb.support`); aliases, where
+a label has them, are the union of all."""

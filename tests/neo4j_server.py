@@ -33,6 +33,8 @@ DEFAULT_JARS = TOOL_DIR / "lib"
 JARS_ENV = "KB_NEO4J_JARS"
 PASSWORD_ENV = "KB_NEO4J_PASSWORD"  # how the password reaches Neo4jTestServer.java
 HEAP = "768m"
+PAGECACHE_MIB = 512
+"""Heap and page cache: the defaults of docker-compose.yml's Neo4j too (tests/test_compose.py)."""
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 SERVER_LOG = "neo4j-server.log"  # the Java process's stdout and stderr, in the data dir
@@ -124,7 +126,7 @@ def start(data_dir: Path, jars: Path | None = None, *, password: str | None = No
     log_path = data_dir / SERVER_LOG
     # Serial GC: no concurrent GC threads competing with the test suite for the 2 cores.
     cmd = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", f"{jars}{os.sep}*", str(SOURCE),
-           "--data", str(data_dir), "--port", str(port)]
+           "--data", str(data_dir), "--port", str(port), "--pagecache-mib", str(PAGECACHE_MIB)]
     env = {**os.environ, PASSWORD_ENV: password}  # not --password: that shows in ps and logs
     with open(log_path, "wb") as log:
         process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=log, env=env,

@@ -265,7 +265,8 @@ def _leaks(texts: dict[str, str], secrets_: dict[str, str]) -> list[str]:
 
 async def test_api_logs_hold_no_token_password_or_document_text(
         app: Starlette, store: GraphStore, caplog: pytest.LogCaptureFixture,
-        capfd: pytest.CaptureFixture[str], data_dir: Path) -> None:
+        capfd: pytest.CaptureFixture[str], data_dir: Path,
+        request: pytest.FixtureRequest) -> None:
     caplog.set_level(logging.DEBUG)  # every logger, every level
     auth = {"Authorization": f"Bearer {TOKEN}"}
     ingest = ("mutation($t: String!, $f: String!) { ingestDocument(text: $t, filename: $f) "
@@ -302,6 +303,8 @@ async def test_api_logs_hold_no_token_password_or_document_text(
     secrets_ = {"API token": TOKEN, "sentence": SENTENCE}
     if isinstance(store, FalkorDBStore):
         secrets_["store password"] = store.server.paths.password.read_text().strip()
+    else:
+        secrets_["store password"] = request.getfixturevalue("neo4j").password
     texts = {"the logs": caplog.text, "stdout": out, "stderr": err}
     log = data_dir / "redis.log"
     if isinstance(store, FalkorDBStore) and log.exists():

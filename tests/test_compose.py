@@ -81,6 +81,20 @@ def test_neo4j_service(services: dict[str, Any]) -> None:
     assert {7474, 7687} <= container_ports(neo4j)
 
 
+def test_neo4j_is_the_line_and_the_memory_the_tests_run(services: dict[str, Any]) -> None:
+    """docker compose runs what the suite tested: the same 5.26 line, heap and page cache."""
+    import neo4j_server
+
+    neo4j = services["neo4j"]
+    line = ".".join(neo4j_server.neo4j_version().split(".")[:2])
+    assert neo4j["image"] == f"neo4j:{line}-community"
+    env = environment(neo4j)
+    assert env["NEO4J_server_memory_heap_max__size"].endswith(f":-{neo4j_server.HEAP}}}")
+    assert env["NEO4J_server_memory_pagecache_size"].endswith(
+        f":-{neo4j_server.PAGECACHE_MIB}m}}")
+    assert not any(k.startswith("NEO4J_PLUGINS") for k in env), "no plugins: none is needed"
+
+
 def test_neo4j_healthcheck(services: dict[str, Any]) -> None:
     check = services["neo4j"]["healthcheck"]
     test = check["test"]

@@ -99,6 +99,11 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "kb.model.Label that has full-text fields (the LABEL slot checks it again); the "
         "search text is the $q parameter",
         guards=("traversal.fulltext_label(", "for lbl in Label")),
+    ("kb/store/neo4j.py", "Neo4jStore.fulltext"): Mechanism(
+        "a UNION ALL of the registered traversal.fulltext_label statement, one per label of "
+        "kb.model.Label that has full-text fields (the LABEL slot checks it again); the "
+        "search text is the $q parameter",
+        guards=("traversal.fulltext_label(", "for lbl in Label")),
     ("kb/store/falkordb.py", "FalkorDBStore._assemble"): Mechanism(
         "a UNION ALL of the registered traversal.path_edge statement, one per step of a found "
         "chain; its $parameter names get the step's number; the ids stay parameters",
@@ -423,6 +428,9 @@ def check_statement(text: str, template: str, slot_values: set[str]) -> list[str
     if SLOT.search(text):
         problems.append(f"unfilled slot {SLOT.search(text).group()}")  # type: ignore[union-attr]
     known = set(_literals(template)) | slot_values
+    # a literal of the template made from a slot (`'kb_fulltext_%LABEL%'`), filled
+    known |= {SLOT.sub(v, lit) for lit in _literals(template) if SLOT.search(lit)
+              for v in slot_values}
     known |= {lit for v in slot_values for lit in _literals(v)}  # `coalesce(n.name, '')`
     for lit in _literals(text):
         if lit and not IDENTIFIER.fullmatch(lit):

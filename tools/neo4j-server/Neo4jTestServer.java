@@ -7,7 +7,7 @@
 //
 // Run (JDK 17 single-file source launcher):
 //   java -cp 'tools/neo4j-server/lib/*' tools/neo4j-server/Neo4jTestServer.java \
-//        --data DIR --password PW [--port 0]
+//        --data DIR --password PW [--port 0] [--pagecache-mib 64]
 // (or the password in $KB_NEO4J_PASSWORD instead of --password, to keep it out of ps and logs).
 // DIR is the DBMS home (store under DIR/data, logs under DIR/logs/debug.log). Port 0 or no
 // --port binds a free port. When ready, prints exactly one line `BOLT_URI=bolt://127.0.0.1:PORT`.
@@ -55,6 +55,7 @@ public class Neo4jTestServer {
             usage("missing --password (or $" + PASSWORD_ENV + ")");
         }
         int port = Integer.parseInt(opts.getOrDefault("--port", "0"));
+        long pagecacheMib = Long.parseLong(opts.getOrDefault("--pagecache-mib", "64"));
 
         Runtime.getRuntime().addShutdownHook(new Thread(Neo4jTestServer::stop, "neo4j-stop"));
         watchStdin();
@@ -68,7 +69,7 @@ public class Neo4jTestServer {
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // dbms.usage_report.enabled
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, mib(64))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, mib(pagecacheMib))
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, mib(256))
                 .setConfig(GraphDatabaseSettings.memory_transaction_max_size, mib(128))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
