@@ -525,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     if query_size not in sizes:
         ap.error("--query-size must be one of the sizes")
     work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     cfg = Config(sizes, query_size, [int(c) for c in args.concurrency.split(",")],
                  args.requests, args.duration, args.warmup, args.queries, args.seed, work)
     ops = load_operations(cfg.queries)

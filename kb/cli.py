@@ -278,6 +278,30 @@ def serve(
 
 
 @app.command()
+def delete(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id (document:...).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be "
+                                                           "removed.")] = False,
+) -> None:
+    """Delete a document and everything only it supported (exit 1 if there is no such id)."""
+    from kb.writer import delete_document
+
+    async def main() -> Any:
+        async with open_store(_settings()) as store:
+            return await delete_document(store, doc_id, dry_run=dry_run)
+
+    plan = _run(main)
+    if plan is None:
+        err.print(f"[red]error:[/red] no document with id {escape(doc_id)}", highlight=False)
+        raise typer.Exit(1)
+    verb = "would remove" if dry_run else "removed"
+    console.print(f"{escape(doc_id)}: {verb} {plan.passages} passages, {plan.claims} claims, "
+                  f"{len(plan.removed)} shared nodes only it supported "
+                  f"({', '.join(plan.removed) or 'none'}); {len(plan.updated)} shared nodes "
+                  "keep their other support", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def doctor() -> None:
     """Check the installation: Python, packages, imports, the embedded store, the ontology,
     a seed extraction and the configured Neo4j; one line per check, exit 1 if any fails."""

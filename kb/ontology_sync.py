@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kb.model import Label
 from kb.store.base import GraphStore
-from kb.writer import GraphRows
+from kb.writer import GraphRows, resolve_shared
 from loaders.ontology import ontology_graph
 
 
@@ -28,5 +28,10 @@ def ontology_rows() -> GraphRows:
 
 
 async def sync_ontology(store: GraphStore) -> None:
-    """MERGE the thesaurus in one transaction; running it again changes nothing."""
-    await store.write_batch(ontology_rows().statements(store.dialect))
+    """MERGE the thesaurus in one transaction; running it again changes nothing. Nodes that
+    documents support keep what they contributed (their properties are derived from both)."""
+    rows = ontology_rows()
+    curated = {label: set(rows.nodes.get(label, {})) for label in (Label.CONCEPT,
+                                                                   Label.PRECEDENT)}
+    await resolve_shared(store, rows, [], also=curated)
+    await store.write_batch(rows.statements(store.dialect))

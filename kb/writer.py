@@ -10,18 +10,26 @@ Documents the store has never seen (the common case of a bulk load) skip all of 
 theirs exists, so their own nodes (document, passages, claims) and every edge are CREATEd, only
 the shared entities (actors, concepts, ...) are MERGEd, and several documents go in one
 transaction (`write_new_documents`), with the same result as writing them one after the other.
+
+The properties of shared entities are never one document's word: each write reads their support
+counts, adds what the new version of a document contributes and subtracts what its old version
+did, and writes the properties derived from all of it (`kb.support`), so neither load order nor
+a delete can rename a node or wipe its aliases.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from kb import support as sp
 from kb.cypher import write as wq
 from kb.model import (
     DATE_FIELDS,
     EDGE_ENDPOINTS,
+    SHARED_FIELDS,
     Extraction,
     Label,
     Relation,
@@ -181,7 +189,7 @@ def removal_statements(store: GraphStore, doc_id: str,
     for label, node_id in candidates:
         if label in _ORPHAN_LABELS:
             by_label[label].append(node_id)
-    after = [Statement(wq.delete_orphans(d, LABEL=label), {"ids": sorted(ids)})
+    after = [Statement(wq.delete_orphans(d, LABEL=label), {"ids": sorted(set(ids))})
              for label, ids in sorted(by_label.items())]
     return before, after
 
@@ -191,6 +199,58 @@ async def touched_entities(store: GraphStore, doc_id: str) -> list[tuple[str, st
     return [(r["label"], r["id"]) for r in rows]
 
 
+def contributions_of(rows: GraphRows) -> dict[str, sp.Contribution]:
+    """What one document's rows say about each shared node (before any merge)."""
+    out: dict[str, sp.Contribution] = {}
+    for label in SHARED_FIELDS:
+        for node_id, row in rows.nodes.get(label, {}).items():
+            props = {**row["props"], **{k: v for k, v in row.items() if k not in ("id", "props")}}
+            out[node_id] = sp.contribution(label, props)
+    return out
+
+
+def _record_contributions(rows: GraphRows, contribs: dict[str, sp.Contribution]) -> None:
+    for row in rows.nodes.get(Label.DOCUMENT, {}).values():
+        row["props"]["contributions"] = sp.dump_contributions(contribs)
+
+
+async def _read_supports(store: GraphStore, ids: dict[Label, set[str]]) -> dict[str, sp.Counts]:
+    found: dict[str, sp.Counts] = {}
+    for label, wanted in ids.items():
+        if wanted:
+            rows = await store.read(wq.read_support(store.dialect, LABEL=label.value),
+                                    {"ids": sorted(wanted)})
+            found.update((r["id"], sp.load_support(r["support"])) for r in rows)
+    return found
+
+
+async def resolve_shared(store: GraphStore, rows: GraphRows,
+                         changes: list[tuple[dict[str, sp.Contribution], int]],
+                         also: dict[Label, set[str]] | None = None) -> None:
+    """Set the rows of every shared node the changes touch (and those in `also`) to the
+    properties derived from its stored support plus (sign 1) or minus (sign -1) each change."""
+    ids: dict[Label, set[str]] = defaultdict(set)
+    for contribs, _sign in changes:
+        for label, found in _ids_by_label(contribs).items():
+            ids[label] |= found
+    for label, extra in (also or {}).items():
+        ids[label] |= extra
+    supports = await _read_supports(store, ids)
+    for contribs, sign in changes:
+        for node_id, c in contribs.items():
+            sp.apply(supports.setdefault(node_id, {}), c, sign)
+    for label, wanted in ids.items():
+        for node_id in wanted:
+            counts = supports.get(node_id, {})
+            props = sp.derive(label, counts, sp.curated(label, node_id))
+            props["support"] = sp.dump(counts) if counts else None
+            row = rows.nodes[label].setdefault(node_id, {"id": node_id, "props": {}})
+            dates = DATE_FIELDS.get(label, ())
+            row["props"] = {k: v for k, v in props.items() if k not in dates}
+            for f in dates:
+                row[f] = props.get(f)
+
+
 async def write_extraction(store: GraphStore, ex: Extraction) -> tuple[int, int]:
     """Write one document in one transaction; returns (nodes, edges) written."""
     rows = extraction_rows(ex)
@@ -198,10 +258,20 @@ async def write_extraction(store: GraphStore, ex: Extraction) -> tuple[int, int]
     return rows.size
 
 
+async def stored_contributions(store: GraphStore, doc_id: str) -> dict[str, sp.Contribution]:
+    rows = await store.read(wq.document_contributions(store.dialect), {"doc": doc_id})
+    return sp.load_contributions(rows[0]["contributions"]) if rows else {}
+
+
 async def write_rows(store: GraphStore, doc_id: str, rows: GraphRows) -> None:
     """Write one document's rows in one transaction, replacing any earlier version of it."""
+    old = await stored_contributions(store, doc_id)
     candidates = await touched_entities(store, doc_id)
+    candidates += [(c.label.value, node_id) for node_id, c in old.items()]
     before, after = removal_statements(store, doc_id, candidates)
+    new = contributions_of(rows)
+    _record_contributions(rows, new)
+    await resolve_shared(store, rows, [(old, -1), (new, 1)])
     await store.write_batch([*before, *rows.statements(store.dialect), *after])
 
 
@@ -210,8 +280,13 @@ async def write_new_documents(store: GraphStore, documents: Iterable[GraphRows])
     as a whole, for instance on the uniqueness constraint when another process has just
     written one of them; the caller then writes them one by one with `write_rows`."""
     merged = GraphRows()
+    changes: list[tuple[dict[str, sp.Contribution], int]] = []
     for rows in documents:
+        contribs = contributions_of(rows)
+        _record_contributions(rows, contribs)
+        changes.append((contribs, 1))
         merged.add(rows)
+    await resolve_shared(store, merged, changes)
     await store.write_batch(merged.statements(store.dialect, new=True))
 
 
@@ -226,12 +301,47 @@ async def document_shas(store: GraphStore, doc_ids: Iterable[str]) -> dict[str, 
     return {r["id"]: r["sha256"] for r in rows}
 
 
-async def delete_document(store: GraphStore, doc_id: str) -> bool:
-    """Remove a document and everything that only it supported."""
+@dataclass(frozen=True, slots=True)
+class DeletePlan:
+    """What deleting a document removes (or, in a dry run, would remove)."""
+
+    doc_id: str
+    passages: int
+    claims: int
+    removed: list[str]
+    """Shared nodes only this document supported (curated thesaurus entries always stay)."""
+    updated: list[str]
+    """Shared nodes other documents support too: they lose only this one's contribution."""
+
+
+async def delete_document(store: GraphStore, doc_id: str,
+                          dry_run: bool = False) -> DeletePlan | None:
+    """Remove a document and everything that only it supported; None if there is no such
+    document. With `dry_run`, only say what would be removed."""
     if await document_sha(store, doc_id) is None:
-        return False
+        return None
+    old = await stored_contributions(store, doc_id)
+    counts = (await store.read(wq.document_counts(store.dialect), {"doc": doc_id}))[0]
+    supports = await _read_supports(store, _ids_by_label(old))
+    alone = sorted(i for i, c in old.items()
+                   if supports.get(i, {}).get(sp.DOCS, {}).get("n", 0) <= 1
+                   and not (sp.curated(c.label, i) or {}).get("curated"))
+    plan = DeletePlan(doc_id, counts["passages"], counts["claims"], alone,
+                      sorted(set(old) - set(alone)))
+    if dry_run:
+        return plan
     candidates = await touched_entities(store, doc_id)
+    candidates += [(c.label.value, node_id) for node_id, c in old.items()]
     before, after = removal_statements(store, doc_id, candidates)
     delete = Statement(wq.delete_document(store.dialect), {"doc": doc_id})
-    await store.write_batch([*before, delete, *after])
-    return True
+    shared = GraphRows()
+    await resolve_shared(store, shared, [(old, -1)])
+    await store.write_batch([*before, delete, *shared.statements(store.dialect), *after])
+    return plan
+
+
+def _ids_by_label(contribs: dict[str, sp.Contribution]) -> dict[Label, set[str]]:
+    ids: dict[Label, set[str]] = defaultdict(set)
+    for node_id, c in contribs.items():
+        ids[c.label].add(node_id)
+    return ids

@@ -251,8 +251,7 @@ def extract_outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
     table = outlet_table()
     doc_id = doc.meta.id
     outlets: dict[str, Outlet] = {}
-    relations: list[Relation] = []
-    seen_rel: set[tuple[str, str, str | None]] = set()
+    relations: dict[tuple[str, str], Relation] = {}
 
     def add(
         name: str, domain: str | None, rel: RelType, passage_id: str | None, props: dict[str, Any]
@@ -264,15 +263,23 @@ def extract_outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
             info = table.lookup(name)
             dom = domain or (info.domains[0] if info and info.domains else None)
             outlets[oid] = Outlet(id=oid, name=name, domain=dom)
-        key = (rel.value, oid, passage_id)
-        if key in seen_rel:
+        # One edge per document and outlet (a fact once); every citation's passage, link and
+        # wording are kept on it, in the order of the text.
+        have = relations.get((rel.value, oid))
+        if have is None:
+            relations[(rel.value, oid)] = Relation(
+                rel, doc_id, Label.DOCUMENT, oid, Label.OUTLET, passage_id=passage_id,
+                props={**props, "passages": [passage_id] if passage_id else [],
+                       "urls": [props["url"]] if "url" in props else [],
+                       "mentions": [props["mention"]] if "mention" in props else []})
             return
-        seen_rel.add(key)
-        relations.append(
-            Relation(
-                rel, doc_id, Label.DOCUMENT, oid, Label.OUTLET, passage_id=passage_id, props=props
-            )
-        )
+        extra = have.props
+        if passage_id and passage_id not in extra["passages"]:
+            extra["passages"].append(passage_id)
+        if "url" in props and props["url"] not in extra["urls"]:
+            extra["urls"].append(props["url"])
+        if "mention" in props and props["mention"] not in extra["mentions"]:
+            extra["mentions"].append(props["mention"])
 
     publisher = canonical_name(doc.meta.publisher) if doc.meta.publisher else None
     if publisher:
@@ -312,4 +319,6 @@ def extract_outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
         if name == publisher:
             continue
         add(name, domain, RelType.CITES_SOURCE, pid, props)
-    return list(outlets.values()), relations
+    for r in relations.values():  # no empty lists on edges (stores differ on storing them)
+        r.props = {k: v for k, v in r.props.items() if v != []}
+    return list(outlets.values()), list(relations.values())

@@ -21,7 +21,9 @@ def _cited(raw: str, name: str = "a.txt") -> dict[str, list[str | None]]:
     out: dict[str, list[str | None]] = {}
     for r in relations:
         if r.type is RelType.CITES_SOURCE:
-            out.setdefault(names[r.target_id], []).append(r.props.get("mention"))
+            # one edge per outlet, with every wording that cited it
+            assert names[r.target_id] not in out, "one CITES_SOURCE per document and outlet"
+            out[names[r.target_id]] = list(r.props.get("mentions", [None]))
     return out
 
 

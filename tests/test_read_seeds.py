@@ -184,7 +184,7 @@ def test_cbs_article_metadata() -> None:
     cited = {r.target_id for r in relations if r.type is RelType.CITES_SOURCE}
     assert "outlet:cbs-news" not in cited
     # "The Times said" after "The New York Times reported" is the same outlet
-    times = [r for r in relations if r.props.get("mention") == "The Times"]
+    times = [r for r in relations if "The Times" in r.props.get("mentions", ())]
     assert [r.target_id for r in times] == ["outlet:the-new-york-times"]
 
 

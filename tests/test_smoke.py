@@ -43,7 +43,7 @@ def test_installed_kb_loads_the_seeds_and_answers(tmp_path: Path) -> None:
         assert yamamoto and any(c["treatment"] == "DISTINGUISHES"
                                 for c in yamamoto[0]["citedBy"])
         timeline = _ask(port, "4_timeline.graphql")["timeline"]
-        assert any(e["date"] == "2020-01-03" and "Soleimani" in e["name"] for e in timeline)
+        assert any(e["date"] == "2020-01-03" and "soleimani" in e["id"] for e in timeline)
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0

@@ -77,7 +77,14 @@ class IngestResult:
 @strawberry.type
 class DeleteResult:
     id: strawberry.ID
-    deleted: bool
+    deleted: bool = strawberry.field(description="False in a dry run.")
+    dry_run: bool
+    passages: int = strawberry.field(description="Passages of the document removed with it.")
+    claims: int = strawberry.field(description="Claims of the document removed with it.")
+    removed_nodes: list[strawberry.ID] = strawberry.field(
+        description="Shared nodes (actors, events, ...) only this document supported.")
+    updated_nodes: list[strawberry.ID] = strawberry.field(
+        description="Shared nodes that keep their other documents' support.")
 
 
 def _extract(text: str, filename: str) -> object:
@@ -120,13 +127,20 @@ class Mutation:
             document=to_node(row), nodes_written=result.nodes, edges_written=result.edges,
             claims=len(ex.claims), passages=len(ex.passages))  # type: ignore[attr-defined]
 
-    @strawberry.mutation(description="Remove a document and everything only it supported.")
-    async def delete_document(self, info: Info, id: strawberry.ID) -> DeleteResult:
+    @strawberry.mutation(description="Remove a document and everything only it supported; "
+                         "with `dryRun`, only say what would be removed. NOT_FOUND for an "
+                         "unknown id.")
+    async def delete_document(self, info: Info, id: strawberry.ID,
+                              dry_run: bool = False) -> DeleteResult:
         require_token(info)
         from kb.writer import delete_document
 
         if label_of(str(id)) is not Label.DOCUMENT:
             raise BadInput(f"{id!r} is not a document id (document ids start with 'document:')")
-        if not await delete_document(info.context.store, str(id)):
+        plan = await delete_document(info.context.store, str(id), dry_run=dry_run)
+        if plan is None:
             raise NotFound(f"no document with id {id!r}")
-        return DeleteResult(id=id, deleted=True)
+        return DeleteResult(id=id, deleted=not dry_run, dry_run=dry_run,
+                            passages=plan.passages, claims=plan.claims,
+                            removed_nodes=[strawberry.ID(i) for i in plan.removed],
+                            updated_nodes=[strawberry.ID(i) for i in plan.updated])

@@ -8,7 +8,7 @@ provenance) so that MERGE makes reloading idempotent, and `doc`/`passage` for pr
 from __future__ import annotations
 
 from kb.cypher import Query, query
-from kb.model import DATE_FIELDS, EDGE_ENDPOINTS, Label, RelType
+from kb.model import DATE_FIELDS, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
 
 
 def _merge_nodes_text(label: Label, verb: str = "MERGE") -> str:
@@ -58,6 +58,27 @@ document_shas = query(
     "UNWIND $docs AS doc MATCH (d:Document {id: doc}) RETURN d.id AS id, d.sha256 AS sha256",
 )
 """The stored version of several documents at once (absent: never loaded)."""
+
+read_support = query(
+    "write.read_support",
+    "UNWIND $ids AS id MATCH (n:%LABEL% {id: id}) RETURN n.id AS id, n.support AS support",
+    slots={"LABEL": tuple(label.value for label in SHARED_FIELDS)},
+)
+"""The support counts of shared nodes (kb.support), read before a write that changes them."""
+
+document_contributions = query(
+    "write.document_contributions",
+    "MATCH (d:Document {id: $doc}) RETURN d.contributions AS contributions",
+)
+"""What a stored document contributed to shared nodes: subtracted when it is changed or
+deleted."""
+
+document_counts = query(
+    "write.document_counts",
+    "OPTIONAL MATCH (p:Passage {doc: $doc}) WITH count(p) AS passages "
+    "OPTIONAL MATCH (c:Claim {doc: $doc}) RETURN passages, count(c) AS claims",
+)
+"""How many passages and claims a document owns (what a delete removes with it)."""
 
 document_entities = query(
     "write.document_entities",

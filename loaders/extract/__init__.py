@@ -117,62 +117,11 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     for eid, pid, s, e in events.mentions:
         m.append(Mention(eid, Label.EVENT, pid, s, e))
 
+    # Mentions and claims (with their speakers, evidence, concepts, precedents and what they
+    # are about) become edges in one place, kb.writer; relations here are only the facts that
+    # have no other home in the extraction.
     r = ex.relations
     r.extend(outlet_rels)
-    for mm in m:
-        r.append(
-            Relation(
-                RelType.MENTIONED_IN,
-                mm.entity_id,
-                mm.label,
-                mm.passage_id,
-                Label.PASSAGE,
-                mm.passage_id,
-                {"start": mm.start, "end": mm.end},
-            )
-        )
-    for c in claims.claims:
-        pid = c.evidence.passage_id
-        if c.speaker_id:
-            slabel = claims.speaker_labels.get(c.id, Label.ACTOR)
-            r.append(Relation(RelType.ASSERTS, c.speaker_id, slabel, c.id, Label.CLAIM, pid))
-        r.append(
-            Relation(
-                RelType.EVIDENCED_BY,
-                c.id,
-                Label.CLAIM,
-                pid,
-                Label.PASSAGE,
-                pid,
-                {"start": c.evidence.start, "end": c.evidence.end},
-            )
-        )
-        for cid in c.concept_ids:
-            r.append(
-                Relation(
-                    RelType.INVOKES,
-                    c.id,
-                    Label.CLAIM,
-                    cid,
-                    Label.CONCEPT,
-                    pid,
-                    {"stance": c.stance.value if c.stance.value != "attacks" else "disputes"},
-                )
-            )
-        for prid, treatment in c.precedent_ids:
-            r.append(
-                Relation(
-                    RelType.CITES_PRECEDENT,
-                    c.id,
-                    Label.CLAIM,
-                    prid,
-                    Label.PRECEDENT,
-                    pid,
-                    {"treatment": treatment.value},
-                )
-            )
-        for aid in c.about_ids:
-            r.append(Relation(RelType.ABOUT, c.id, Label.CLAIM, aid, Label.ACTOR, pid))
     claim_pid = {c.id: c.evidence.passage_id for c in claims.claims}
     for kind, src, dst in claims.relations:
         r.append(Relation(RelType(kind), src, Label.CLAIM, dst, Label.CLAIM, claim_pid[src]))
@@ -211,9 +160,6 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
     for c in ex.claims:
         for pid, t in c.precedent_ids:
             treatments.setdefault(pid, t.value)
-    for rel in ex.relations:
-        if rel.type == RelType.CITES_PRECEDENT:
-            treatments.setdefault(rel.target_id, rel.props.get("treatment", "mentions"))
     participants: dict[str, list[dict[str, str]]] = {}
     for rel in ex.relations:
         if rel.type == RelType.PARTICIPATED_IN:
