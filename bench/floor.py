@@ -21,10 +21,10 @@ from bench.stores import open_store
 FLOORS: dict[str, str] = {
     # graphql/queries/2_imminent_threat_claims.graphql: concepts by name (first 5) -> their
     # first 100 claims (in the API's order) -> speaker, evidence, passage, document.
-    # One speaker per claim, as the API's `Claim.speaker`: a claim has two parallel ASSERTS
-    # edges from its speaker (see bench/README.md), which an unnamed pattern on FalkorDB
-    # matches once and on Neo4j twice; without `head(collect(s))` Neo4j's floor would answer
-    # every claim twice.
+    # One speaker per claim, as the API's `Claim.speaker` gives: `head(collect(s))` keeps the
+    # answer the same on both stores should a claim have parallel ASSERTS edges (before commit
+    # 97a149e every claim had two; an unnamed pattern matches them once on FalkorDB and twice
+    # on Neo4j, so Neo4j's floor answered every claim twice).
     "nested": (
         "MATCH (c:Concept) WHERE c.name = $concept "
         "WITH c ORDER BY c.id LIMIT 5 "

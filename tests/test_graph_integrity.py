@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from test_api_support import TOKEN, codes, gql, make_app, ok
+from test_api_support import TOKEN, codes, gql, load_research_graph, make_app, ok
 
 from kb.config import Settings
 from kb.cypher import schema
@@ -176,3 +176,25 @@ async def test_delete_dry_run_says_exactly_what_goes(store: GraphStore,
     assert set(plan["updatedNodes"]) <= ids
     again = await gql(app, mutation, {"id": small.document.id, "dry": False}, auth)
     assert codes(again) == ["NOT_FOUND"]
+
+
+async def test_about_means_events_or_actors_as_the_schema_says(store: GraphStore,
+                                                               settings: Settings) -> None:
+    await load_research_graph(store)
+    app = make_app(store, settings)
+    q = """{ events: claims(where: {about: {}}) { totalCount }
+             actors: claims(where: {aboutActor: {}}) { totalCount }
+             strike: claims(where: {about: {id: {eq: "event:strike-qasem-soleimani-2020-01-03"}}},
+                            first: 3) { edges { node { id about { id } aboutActors { id } } } } }"""
+    data = ok(await gql(app, q))
+    assert data["events"]["totalCount"] > 0 and data["actors"]["totalCount"] > 0
+    counts = await store.read("MATCH (c:Claim)-[:ABOUT]->(e:Event) "
+                              "RETURN count(DISTINCT c) AS n")
+    assert data["events"]["totalCount"] == counts[0]["n"]
+    for edge in data["strike"]["edges"]:
+        node = edge["node"]
+        assert {"id": "event:strike-qasem-soleimani-2020-01-03"} in node["about"]
+        assert all(a["id"].startswith("actor:") for a in node["aboutActors"])
+    event = ok(await gql(app, '{ node(id: "event:strike-qasem-soleimani-2020-01-03") '
+                              '{ ... on Event { claims { id } } } }'))
+    assert event["node"]["claims"]

@@ -171,7 +171,10 @@ class ClaimWhere:
     concept: ConceptWhere | None = None
     precedent: PrecedentWhere | None = None
     document: DocumentWhere | None = None
-    about: EventWhere | None = None
+    about: EventWhere | None = strawberry.field(
+        default=None, description="About some matching event.")
+    about_actor: ActorWhere | None = strawberry.field(
+        default=None, description="About some matching actor (other than its speaker).")
     attacks: ClaimWhere | None = strawberry.field(
         default=None, description="Attacks (contradicts) some matching claim; `{}` for any.")
     attacked_by: ClaimWhere | None = None

@@ -361,10 +361,16 @@ class Claim(Node):
     async def attacked_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
         return await self._claims(info, "claim_attacked_by", first)
 
-    @strawberry.field(description="Events the claim is about.")
+    @strawberry.field(description="Events the claim is about (those its sentence names).")
     async def about(self, info: Info, first: int = REL_DEFAULT) -> list[Event]:
         items = await _related(info, self.id, _S["claim_about"], first=first)
         return [Event.from_props(i.props) for i in items]
+
+    @strawberry.field(description="Actors the claim is about (named in its words; not its "
+                      "speaker).")
+    async def about_actors(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        items = await _related(info, self.id, _S["claim_about_actors"], first=first)
+        return [Actor.from_props(i.props) for i in items]
 
     async def _claims(self, info: Info, spec: str, first: int) -> list[Claim]:
         return await _claims(info, self.id, _S[spec], first=first)
@@ -417,6 +423,7 @@ _S: dict[str, RelSpec] = {
     "claim_attacks": RelSpec("Claim", "ATTACKS", "Claim"),
     "claim_attacked_by": RelSpec("Claim", "ATTACKS", "Claim", out=False),
     "claim_about": RelSpec("Claim", "ABOUT", "Event"),
+    "claim_about_actors": RelSpec("Claim", "ABOUT", "Actor"),
 }
 """Every relationship field: the allow-listed (label, type, label, direction, edge property)."""
 

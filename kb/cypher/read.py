@@ -116,6 +116,7 @@ RELATIONS: dict[str, dict[str, tuple[str, str]]] = {
         "precedent": ("(n)-[:CITES_PRECEDENT]->(x:Precedent)", "Precedent"),
         "document": ("(n)-[:EVIDENCED_BY]->(:Passage)<-[:HAS_PASSAGE]-(x:Document)", "Document"),
         "about": ("(n)-[:ABOUT]->(x:Event)", "Event"),
+        "aboutActor": ("(n)-[:ABOUT]->(x:Actor)", "Actor"),
         "attacks": ("(n)-[:ATTACKS]->(x:Claim)", "Claim"),
         "attackedBy": ("(n)<-[:ATTACKS]-(x:Claim)", "Claim"),
         "supports": ("(n)-[:SUPPORTS]->(x:Claim)", "Claim"),
@@ -131,7 +132,7 @@ RELATIONS: dict[str, dict[str, tuple[str, str]]] = {
 
 HOPS: dict[str, dict[str, tuple[str, bool]]] = {
     "Claim": {"speaker": ("ASSERTS", False), "concept": ("INVOKES", True),
-              "precedent": ("CITES_PRECEDENT", True), "about": ("ABOUT", True),
+              "precedent": ("CITES_PRECEDENT", True),
               "attacks": ("ATTACKS", True), "attackedBy": ("ATTACKS", False),
               "supports": ("SUPPORTS", True), "supportedBy": ("SUPPORTS", False)},
     "Event": {"participant": ("PARTICIPATED_IN", False)},

@@ -107,6 +107,15 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
                 known_outlets.add(claim.speaker_id)
     ex.outlets = outlets
 
+    # A claim is about the events its sentence names (and the actors its words name, found by
+    # the claim extractor).
+    events_in: dict[str, set[str]] = {}
+    for eid, pid, _s, _e in events.mentions:
+        events_in.setdefault(pid, set()).add(eid)
+    for claim in ex.claims:
+        named = events_in.get(claim.evidence.passage_id, set())
+        claim.about_ids = sorted(set(claim.about_ids) | named)
+
     m = ex.mentions
     for am in actors.mentions:
         m.append(Mention(am.actor_id, Label.ACTOR, am.passage_id, am.start, am.end))
