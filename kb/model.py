@@ -317,3 +317,11 @@ SHARED_FIELDS: dict[Label, tuple[tuple[str, ...], ...]] = {
 of fields is chosen together: an event's date with the text and precision it was read from).
 Their visible values are derived from every supporting document (`kb.support`); aliases, where
 a label has them, are the union of all."""
+
+DOC_EDGES: tuple[RelType, ...] = tuple(
+    rel for rel, pairs in EDGE_ENDPOINTS.items()
+    if all(src in SHARED_FIELDS and dst in SHARED_FIELDS for src, dst in pairs))
+"""Edges between shared nodes (a role in an event, a membership, a relation of concepts): no
+document-owned node holds them, so each carries the `doc` it came from, is indexed on it, and a
+changed or deleted document removes its own by that property. Every other extracted edge touches
+a passage, a claim or the document, and goes with them."""

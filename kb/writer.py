@@ -28,6 +28,7 @@ from kb import support as sp
 from kb.cypher import write as wq
 from kb.model import (
     DATE_FIELDS,
+    DOC_EDGES,
     EDGE_ENDPOINTS,
     SHARED_FIELDS,
     Extraction,
@@ -41,8 +42,6 @@ from kb.store.base import GraphStore, Statement
 
 _INVOKES_STANCE = {Stance.SUPPORTS: "supports", Stance.ATTACKS: "disputes",
                    Stance.NEUTRAL: "neutral"}
-_DOC_EDGE_TYPES = ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO")
-_ORPHAN_LABELS = ("Actor", "Concept", "Precedent", "Event", "Outlet")
 
 
 class GraphRows:
@@ -180,14 +179,14 @@ def removal_statements(store: GraphStore, doc_id: str,
                                                                         list[Statement]]:
     """Statements that remove a document's contribution (before) and orphans (after)."""
     d = store.dialect
-    before = [Statement(wq.delete_doc_edges(d, TYPE=t), {"doc": doc_id})
-              for t in _DOC_EDGE_TYPES]
+    before = [Statement(wq.delete_doc_edges(d, TYPE=t.value), {"doc": doc_id})
+              for t in DOC_EDGES]
     before += [Statement(wq.delete_doc_claims(d), {"doc": doc_id}),
                Statement(wq.delete_doc_passages(d), {"doc": doc_id}),
                Statement(wq.delete_doc_outlet_edges(d), {"doc": doc_id})]
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, node_id in candidates:
-        if label in _ORPHAN_LABELS:
+        if Label(label) in SHARED_FIELDS:
             by_label[label].append(node_id)
     after = [Statement(wq.delete_orphans(d, LABEL=label), {"ids": sorted(set(ids))})
              for label, ids in sorted(by_label.items())]

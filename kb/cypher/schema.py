@@ -7,7 +7,7 @@ full-text indexes per label through a procedure, so its side of the bootstrap is
 from __future__ import annotations
 
 from kb.cypher import query
-from kb.model import FULLTEXT_FIELDS, Label
+from kb.model import DOC_EDGES, FULLTEXT_FIELDS, Label
 
 LABELS = tuple(lbl.value for lbl in Label)
 
@@ -33,14 +33,15 @@ doc_index = query(
     slots={"LABEL": ("Passage", "Claim"), "NAME": ("passage_doc", "claim_doc")},
 )
 
+EDGE_DOC_INDEXES = tuple((rel.value, f"{rel.value.lower()}_doc") for rel in DOC_EDGES)
+"""(relationship type, index name) of each edge cleaned up by its `doc` property."""
+
 edge_doc_index = query(
     "schema.edge_doc_index",
     "CREATE INDEX %NAME% IF NOT EXISTS FOR ()-[r:%TYPE%]-() ON (r.doc)",
     falkordb="CREATE INDEX FOR ()-[r:%TYPE%]-() ON (r.doc)",
-    slots={
-        "TYPE": ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO"),
-        "NAME": ("participated_in_doc", "member_of_doc", "leads_doc", "related_to_doc"),
-    },
+    slots={"TYPE": tuple(t for t, _ in EDGE_DOC_INDEXES),
+           "NAME": tuple(n for _, n in EDGE_DOC_INDEXES)},
 )
 
 event_date_index = query(

@@ -8,7 +8,7 @@ provenance) so that MERGE makes reloading idempotent, and `doc`/`passage` for pr
 from __future__ import annotations
 
 from kb.cypher import Query, query
-from kb.model import DATE_FIELDS, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
+from kb.model import DATE_FIELDS, DOC_EDGES, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
 
 
 def _merge_nodes_text(label: Label, verb: str = "MERGE") -> str:
@@ -93,7 +93,7 @@ document_entities = query(
 delete_doc_edges = query(
     "write.delete_doc_edges",
     "MATCH ()-[r:%TYPE%]->() WHERE r.doc = $doc DELETE r",
-    slots={"TYPE": ("PARTICIPATED_IN", "MEMBER_OF", "LEADS", "RELATED_TO")},
+    slots={"TYPE": tuple(rel.value for rel in DOC_EDGES)},
 )
 
 delete_doc_claims = query(
@@ -120,7 +120,7 @@ delete_orphans = query(
     "AND NOT (e)-[:ASSERTS]->() "
     "AND coalesce(e.curated, false) = false "
     "DETACH DELETE e",
-    slots={"LABEL": ("Actor", "Concept", "Precedent", "Event", "Outlet")},
+    slots={"LABEL": tuple(label.value for label in SHARED_FIELDS)},
 )
 """Entities that no document supports any more (curated thesaurus entries always stay)."""
 

@@ -106,9 +106,7 @@ class FalkorDBStore:
             if (label, "doc") not in existing:
                 await self._run(schema.doc_index(self.dialect, LABEL=label, NAME=name), None,
                                 False)
-        for rel, name in (("PARTICIPATED_IN", "participated_in_doc"),
-                          ("MEMBER_OF", "member_of_doc"), ("LEADS", "leads_doc"),
-                          ("RELATED_TO", "related_to_doc")):
+        for rel, name in schema.EDGE_DOC_INDEXES:
             if (rel, "doc") not in existing:
                 await self._run(schema.edge_doc_index(self.dialect, TYPE=rel, NAME=name),
                                 None, False)

@@ -97,9 +97,7 @@ class Neo4jStore:
             await self.write(schema.unique_id(self.dialect, LABEL=label.value))
         for label, name in (("Passage", "passage_doc"), ("Claim", "claim_doc")):
             await self.write(schema.doc_index(self.dialect, LABEL=label, NAME=name))
-        for rel, name in (("PARTICIPATED_IN", "participated_in_doc"),
-                          ("MEMBER_OF", "member_of_doc"), ("LEADS", "leads_doc"),
-                          ("RELATED_TO", "related_to_doc")):
+        for rel, name in schema.EDGE_DOC_INDEXES:
             await self.write(schema.edge_doc_index(self.dialect, TYPE=rel, NAME=name))
         await self.write(schema.event_date_index(self.dialect))
         for q in schema.fulltext_index_label.values():

@@ -1,0 +1,82 @@
+"""The graph's shape is declared once, in kb.model; everything that restates a part of it for
+its own use (the API's relationship fields and filters, the writer's clean-up, the indexes) is
+checked against that declaration here, so a new relation type cannot be half added."""
+
+from __future__ import annotations
+
+import re
+
+from kb.api.types import _S as REL_FIELDS
+from kb.cypher import read
+from kb.cypher.schema import EDGE_DOC_INDEXES
+from kb.model import DOC_EDGES, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
+from kb.store.base import GraphStore
+
+
+def _allowed(rel: str, src: str | None, dst: str | None) -> bool:
+    pairs = EDGE_ENDPOINTS[RelType(rel)]
+    return any((src is None or a.value == src) and (dst is None or b.value == dst)
+               for a, b in pairs)
+
+
+def _hops(pattern: str, start: str) -> list[tuple[str, str | None, str | None]]:
+    """(type, source label, target label) of each hop of a filter pattern from `n`."""
+    out = []
+    nodes = re.findall(r"\((\w*)(?::(\w+))?\)", pattern)
+    arrows = re.findall(r"(<?)-\[:([\w|]+)\]-(>?)", pattern)
+    assert len(nodes) == len(arrows) + 1, pattern
+    kinds = [start] + [lbl or None for _v, lbl in nodes[1:]]
+    for i, (left, types, right) in enumerate(arrows):
+        a, b = kinds[i], kinds[i + 1]
+        for t in types.split("|"):
+            out.append((t, a, b) if right else (t, b, a))
+            assert bool(left) != bool(right), pattern
+    return out
+
+
+def test_every_relationship_type_has_its_endpoints() -> None:
+    assert set(EDGE_ENDPOINTS) == set(RelType)
+
+
+def test_api_relationship_fields_follow_the_model() -> None:
+    for name, spec in REL_FIELDS.items():
+        src, dst = (spec.src, spec.dst) if spec.out else (spec.dst, spec.src)
+        assert _allowed(spec.type, src, dst), f"{name}: {src} -[{spec.type}]-> {dst}"
+
+
+def test_relationship_filters_follow_the_model() -> None:
+    for label, fields in read.RELATIONS.items():
+        start = label if label in Label.__members__.values() else None
+        for field, (pattern, _target) in fields.items():
+            for rel, a, b in _hops(pattern, start):
+                assert _allowed(rel, a, b), f"{label}.{field}: {a} -[{rel}]-> {b}"
+    for label, fields in read.HOPS.items():
+        for field, (rel, outgoing) in fields.items():
+            pattern = read.RELATIONS[label][field][0]
+            hops = _hops(pattern, label)
+            assert len(hops) == 1 and hops[0][0] == rel, f"{label}.{field}"
+            arrow = re.search(r"(<?)-\[:[\w|]+\]-(>?)", pattern)
+            assert arrow and bool(arrow.group(2)) == outgoing, f"{label}.{field}: direction"
+
+
+def test_doc_edges_are_exactly_those_between_shared_nodes() -> None:
+    for rel, pairs in EDGE_ENDPOINTS.items():
+        between_shared = all(a in SHARED_FIELDS and b in SHARED_FIELDS for a, b in pairs)
+        assert (rel in DOC_EDGES) == between_shared, rel
+    assert [t for t, _ in EDGE_DOC_INDEXES] == [r.value for r in DOC_EDGES]
+
+
+async def test_bootstrap_indexes_every_doc_edge(store: GraphStore) -> None:
+    """Each edge cleaned up by its `doc` property has the index that clean-up uses."""
+    if store.dialect == "neo4j":
+        rows = await store.read("SHOW INDEXES YIELD labelsOrTypes, properties, entityType "
+                                "RETURN labelsOrTypes AS t, properties AS p, entityType AS e")
+        indexed = {(t, tuple(r["p"])) for r in rows if r["e"] == "RELATIONSHIP"
+                   for t in r["t"] or []}
+    else:
+        rows = await store.read("CALL db.indexes() YIELD label, properties, entitytype "
+                                "RETURN label, properties, entitytype")
+        indexed = {(r["label"], tuple(r["properties"])) for r in rows
+                   if str(r["entitytype"]).upper().startswith("REL")}
+    for rel in DOC_EDGES:
+        assert (rel.value, ("doc",)) in indexed, rel
