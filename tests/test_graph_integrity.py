@@ -198,3 +198,15 @@ async def test_about_means_events_or_actors_as_the_schema_says(store: GraphStore
     event = ok(await gql(app, '{ node(id: "event:strike-qasem-soleimani-2020-01-03") '
                               '{ ... on Event { claims { id } } } }'))
     assert event["node"]["claims"]
+
+
+async def test_memberships_and_leaders_reach_the_api(store: GraphStore,
+                                                     settings: Settings) -> None:
+    await load_research_graph(store)
+    app = make_app(store, settings)
+    data = ok(await gql(app, '{ node(id: "actor:kataib-hezbollah") { ... on Actor { ledBy '
+                             '{ id } } } }'))
+    assert {"id": "actor:abu-mahdi-al-muhandis"} in data["node"]["ledBy"]
+    data = ok(await gql(app, '{ node(id: "actor:abu-mahdi-al-muhandis") { ... on Actor { '
+                             'leads { id } } } }'))
+    assert {"id": "actor:kataib-hezbollah"} in data["node"]["leads"]

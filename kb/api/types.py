@@ -182,6 +182,21 @@ class Actor(Agent):
         items = await _related(info, self.id, _S["actor_member_of"], first=first)
         return [Actor.from_props(i.props) for i in items]
 
+    @strawberry.field(description="Organisations, groups or states the actor leads.")
+    async def leads(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        items = await _related(info, self.id, _S["actor_leads"], first=first)
+        return [Actor.from_props(i.props) for i in items]
+
+    @strawberry.field(description="The actor's leaders (for an organisation, group or state).")
+    async def led_by(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        items = await _related(info, self.id, _S["actor_led_by"], first=first)
+        return [Actor.from_props(i.props) for i in items]
+
+    @strawberry.field(description="The actor's members (for an organisation, group or state).")
+    async def members(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        items = await _related(info, self.id, _S["actor_members"], first=first)
+        return [Actor.from_props(i.props) for i in items]
+
     @strawberry.field(description="Passages that mention the actor.")
     async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
         items = await _related(info, self.id, _S["actor_mentions"], first=first)
@@ -405,6 +420,9 @@ _S: dict[str, RelSpec] = {
     "actor_claims": RelSpec("Actor", "ASSERTS", "Claim"),
     "actor_events": RelSpec("Actor", "PARTICIPATED_IN", "Event", prop="role"),
     "actor_member_of": RelSpec("Actor", "MEMBER_OF", "Actor"),
+    "actor_members": RelSpec("Actor", "MEMBER_OF", "Actor", out=False),
+    "actor_leads": RelSpec("Actor", "LEADS", "Actor"),
+    "actor_led_by": RelSpec("Actor", "LEADS", "Actor", out=False),
     "actor_mentions": RelSpec("Actor", "MENTIONED_IN", "Passage"),
     "concept_claims": RelSpec("Concept", "INVOKES", "Claim", out=False, prop="stance"),
     "concept_related_out": RelSpec("Concept", "RELATED_TO", "Concept", prop="kind"),

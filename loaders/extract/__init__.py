@@ -23,6 +23,7 @@ from kb.model import (
     RelType,
 )
 from loaders.extract.actors import ActorResult, extract_actors
+from loaders.extract.affiliations import extract_affiliations
 from loaders.extract.claims import extract_claims
 from loaders.extract.concepts import ConceptMention, extract_concepts
 from loaders.extract.context import build_context
@@ -131,6 +132,7 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     # have no other home in the extraction.
     r = ex.relations
     r.extend(outlet_rels)
+    r.extend(extract_affiliations(ex.passages, actors))
     claim_pid = {c.id: c.evidence.passage_id for c in claims.claims}
     for kind, src, dst in claims.relations:
         r.append(Relation(RelType(kind), src, Label.CLAIM, dst, Label.CLAIM, claim_pid[src]))
