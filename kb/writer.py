@@ -19,6 +19,8 @@ a delete can rename a node or wipe its aliases.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -250,6 +252,18 @@ async def resolve_shared(store: GraphStore, rows: GraphRows,
                 row[f] = props.get(f)
 
 
+_LOCKS: weakref.WeakKeyDictionary[GraphStore, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _writing(store: GraphStore) -> asyncio.Lock:
+    """One writer at a time per store object: a write reads shared nodes' support counts and
+    writes them back, so two concurrent writes (two API requests) would lose an update."""
+    lock = _LOCKS.get(store)
+    if lock is None:
+        lock = _LOCKS[store] = asyncio.Lock()
+    return lock
+
+
 async def write_extraction(store: GraphStore, ex: Extraction) -> tuple[int, int]:
     """Write one document in one transaction; returns (nodes, edges) written."""
     rows = extraction_rows(ex)
@@ -264,6 +278,11 @@ async def stored_contributions(store: GraphStore, doc_id: str) -> dict[str, sp.C
 
 async def write_rows(store: GraphStore, doc_id: str, rows: GraphRows) -> None:
     """Write one document's rows in one transaction, replacing any earlier version of it."""
+    async with _writing(store):
+        await _write_rows(store, doc_id, rows)
+
+
+async def _write_rows(store: GraphStore, doc_id: str, rows: GraphRows) -> None:
     old = await stored_contributions(store, doc_id)
     candidates = await touched_entities(store, doc_id)
     candidates += [(c.label.value, node_id) for node_id, c in old.items()]
@@ -285,8 +304,9 @@ async def write_new_documents(store: GraphStore, documents: Iterable[GraphRows])
         _record_contributions(rows, contribs)
         changes.append((contribs, 1))
         merged.add(rows)
-    await resolve_shared(store, merged, changes)
-    await store.write_batch(merged.statements(store.dialect, new=True))
+    async with _writing(store):
+        await resolve_shared(store, merged, changes)
+        await store.write_batch(merged.statements(store.dialect, new=True))
 
 
 async def document_sha(store: GraphStore, doc_id: str) -> str | None:
@@ -317,6 +337,11 @@ async def delete_document(store: GraphStore, doc_id: str,
                           dry_run: bool = False) -> DeletePlan | None:
     """Remove a document and everything that only it supported; None if there is no such
     document. With `dry_run`, only say what would be removed."""
+    async with _writing(store):
+        return await _delete_document(store, doc_id, dry_run)
+
+
+async def _delete_document(store: GraphStore, doc_id: str, dry_run: bool) -> DeletePlan | None:
     if await document_sha(store, doc_id) is None:
         return None
     old = await stored_contributions(store, doc_id)
