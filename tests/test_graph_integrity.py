@@ -8,6 +8,7 @@ every relationship with every property), not counts.
 from __future__ import annotations
 
 import json
+import os
 import random
 from functools import cache
 from pathlib import Path
@@ -103,7 +104,11 @@ OPS = st.lists(st.tuples(st.sampled_from(["load", "delete"]), st.integers(0, 7),
                          st.integers(0, 1)), min_size=1, max_size=8)
 
 
-@hsettings(max_examples=12, deadline=None, derandomize=True,
+HISTORIES = int(os.environ.get("KB_HISTORY_EXAMPLES", "12"))
+"""Random histories per backend (12 in CI; set KB_HISTORY_EXAMPLES for more)."""
+
+
+@hsettings(max_examples=HISTORIES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=OPS, order_seed=st.integers(0, 1000))
 async def test_any_history_equals_a_clean_load_of_what_remains(

@@ -80,3 +80,32 @@ async def test_bootstrap_indexes_every_doc_edge(store: GraphStore) -> None:
                    if str(r["entitytype"]).upper().startswith("REL")}
     for rel in DOC_EDGES:
         assert (rel.value, ("doc",)) in indexed, rel
+
+
+async def test_every_filter_and_sort_property_is_one_the_writer_writes(
+        store: GraphStore) -> None:
+    """The API filters and sorts on node properties by name; each must be a field of the
+    label's domain class or a property the writer is seen writing on the seed graph."""
+    import dataclasses
+
+    from test_api_support import load_research_graph
+
+    from kb import model
+
+    await load_research_graph(store)
+    written: dict[str, set[str]] = {}
+    for row in await store.read("MATCH (n) RETURN labels(n)[0] AS label, keys(n) AS keys"):
+        written.setdefault(row["label"], set()).update(row["keys"])
+    classes = {"Document": model.DocumentMeta, "Claim": model.Evidence}
+    for label in Label:
+        cls = classes.get(label.value) or getattr(model, label.value)
+        written.setdefault(label.value, set()).update(f.name for f in dataclasses.fields(cls))
+    for label, fields in read.PROPERTIES.items():
+        labels = ["Actor", "Outlet"] if label == "Agent" else [label]
+        for field, (prop, _kind) in fields.items():
+            assert any(prop in written.get(lbl, set()) for lbl in labels), f"{label}.{field}"
+    for label, keys in read.SORT_KEYS.items():
+        for key, expression in keys.items():
+            props = re.findall(r"\bn\.(\w+)", expression)
+            assert props, f"sort {label}.{key}"
+            assert all(p in written.get(label, set()) for p in props), f"sort {label}.{key}"
