@@ -47,31 +47,40 @@ def _attrs(props: dict[str, Any], skip: tuple[str, ...]) -> dict[str, Any]:
     return {k: _scalar(v) for k, v in props.items() if v is not None and k not in skip}
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    """A networkx multigraph: node attributes labels/name/kind plus properties, edge attributes
-    type plus properties, keyed by the edge's stable key."""
+GEXF_RENAMED = {"type": "relationship", "start": "char_start", "end": "char_end"}
+"""Attributes GEXF reserves: an edge's `type` is its directedness, and `start`/`end` (of
+passages and mentions) are time spells: they would make the file dynamic, and Gephi's timeline
+would filter the graph by character offsets."""
+
+
+def to_networkx(graph: Graph, renamed: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """A networkx multigraph in a stable order (nodes, edges and attributes sorted, so a file
+    is byte for byte the same for the same graph): node attributes label (the name shown),
+    labels, name and kind plus properties; edge attributes id, type and label plus properties."""
+    ren = renamed or {}
     g = nx.MultiDiGraph()
-    for n in graph.nodes:
-        attrs = {**_attrs(n.props, ("id",)), "labels": n.label, "name": n.name}
+    for n in sorted(graph.nodes, key=lambda n: n.id):
+        attrs = {**_attrs(n.props, ("id",)), "labels": n.label, "name": n.name,
+                 "label": n.name or n.id}
         if n.kind:
             attrs["kind"] = n.kind
-        g.add_node(n.id, **attrs)
-    for e in graph.edges:
-        g.add_edge(e.source, e.target, key=e.id, **{**_attrs(e.props, ("key",)), "type": e.type})
+        attrs = {ren.get(k, k) if k != "type" else k: v for k, v in attrs.items()}
+        g.add_node(n.id, **dict(sorted(attrs.items())))
+    for e in sorted(graph.edges, key=lambda e: e.id):
+        attrs = {**_attrs(e.props, ("key",)), "id": e.id, "type": e.type, "label": e.type}
+        attrs = {ren.get(k, k): v for k, v in attrs.items()}
+        g.add_edge(e.source, e.target, key=e.id, **dict(sorted(attrs.items())))
     return g
 
 
 def render(graph: Graph, fmt: ExportFormat) -> bytes:
-    g = to_networkx(graph)
     if fmt is ExportFormat.CYJS:
-        return orjson.dumps(nx.cytoscape_data(g))
+        return orjson.dumps(nx.cytoscape_data(to_networkx(graph)))
     buf = BytesIO()
     if fmt is ExportFormat.GRAPHML:
-        nx.write_graphml(g, buf, encoding="utf-8")
+        nx.write_graphml(to_networkx(graph), buf, encoding="utf-8")
     else:
-        for node_id, data in g.nodes(data=True):
-            data.setdefault("label", data.get("name", node_id))  # what Gephi displays
-        nx.write_gexf(g, buf, encoding="utf-8")
+        nx.write_gexf(to_networkx(graph, GEXF_RENAMED), buf, encoding="utf-8")
     return buf.getvalue()
 
 
