@@ -29,6 +29,8 @@ class Settings:
     api_token: str | None = None
     graphiql: bool = True
     cors_origins: list[str] = field(default_factory=list)
+    cors_local: bool = True
+    """Allow localhost origins (front ends in development) besides `cors_origins`."""
     max_body_bytes: int = 2 * 1024 * 1024
 
     @property
@@ -54,5 +56,6 @@ class Settings:
             api_token=e.get("KB_API_TOKEN") or None,
             graphiql=_bool(e.get("KB_GRAPHIQL"), True),
             cors_origins=origins,
+            cors_local=_bool(e.get("KB_CORS_LOCALHOST"), True),
             max_body_bytes=int(e.get("KB_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
         )

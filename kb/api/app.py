@@ -242,6 +242,10 @@ def _error(status: int, code: str, message: str) -> Response:
     return ORJSONResponse({"error": message, "code": str(code)}, status_code=status)
 
 
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+"""Front ends in development (a dev server on this machine) may call the API by default."""
+
+
 def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette:
     """Build the app; with no `store` given, the app opens and closes one in its lifespan."""
     guard = StoreGuard(store)
@@ -282,11 +286,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
           for fmt in ExportFormat),
     ]
     middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
-    if settings.cors_origins:
-        middleware.insert(0, Middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type"], max_age=600))
+    middleware.insert(0, Middleware(
+        CORSMiddleware, allow_origins=settings.cors_origins,
+        allow_origin_regex=LOCAL_ORIGINS if settings.cors_local else None,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"], max_age=600))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.guard = guard
     return app

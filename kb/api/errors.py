@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode, print_ast
 from strawberry.extensions import SchemaExtension
 
 from kb.store.base import StoreError, StoreTimeout, StoreUnavailable
@@ -28,6 +28,7 @@ log = logging.getLogger("kb.api")
 class Code(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     NOT_FOUND = "NOT_FOUND"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
@@ -69,6 +70,9 @@ def classify(error: GraphQLError, validation: bool = False) -> tuple[Code, str]:
     """The code and the client-safe message for one error (`validation`: it was reported by
     parsing or validating the document, rather than by coercing variables or executing)."""
     original = error.original_error
+    missing = _missing_variable(error)
+    if missing:
+        return Code.BAD_USER_INPUT, missing
     if isinstance(original, ApiError):
         return original.code, str(original)
     if isinstance(original, StoreUnavailable):
@@ -77,12 +81,25 @@ def classify(error: GraphQLError, validation: bool = False) -> tuple[Code, str]:
         return Code.STORE_TIMEOUT, STORE_TIMEOUT_MESSAGE
     if isinstance(original, GraphQLError):
         return classify(original)
+    if isinstance(error, GraphQLSyntaxError):
+        return Code.GRAPHQL_PARSE_FAILED, error.message
     if error.path is None and not isinstance(original, StoreError):
         # Raised before any resolver ran: parsing, validation or coercion of the request.
         code = Code.GRAPHQL_VALIDATION_FAILED if validation else Code.BAD_USER_INPUT
         existing = (error.extensions or {}).get("code")
         return Code(existing) if existing in Code.__members__ else code, error.message
     return Code.INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE
+
+
+def _missing_variable(error: GraphQLError) -> str | None:
+    """graphql-core 3.3 reports a required variable that was not sent without its name."""
+    nodes = error.nodes or []
+    if (error.path is None and len(nodes) == 1 and isinstance(nodes[0], VariableDefinitionNode)
+            and "to be provided" in error.message):
+        node = nodes[0]
+        return (f"variable ${node.variable.name.value} of required type "
+                f"{print_ast(node.type)} was not provided")
+    return None
 
 
 def log_error(error: GraphQLError, code: Code) -> None:

@@ -239,6 +239,25 @@ class EmptySelectionRefusal(SchemaExtension):
         yield
 
 
+class OperationChoice(SchemaExtension):
+    """A document with several operations must name the one to run (`operationName`), as the
+    GraphQL spec says; running the first one would answer a question nobody asked."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        # The name the client sent: `operation_name` falls back to the document's first one.
+        # (A private attribute of Strawberry's ExecutionContext; pyproject bounds the version.)
+        sent = getattr(ctx, "_provided_operation_name", None)
+        if ctx.pre_execution_errors is None and document is not None and not sent:
+            ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(ops) > 1:
+                ctx.pre_execution_errors = [GraphQLError(
+                    f"the document has {len(ops)} operations: say which one to run with "
+                    "`operationName`", extensions={"code": Code.BAD_USER_INPUT.value})]
+        yield
+
+
 def _walk(document: DocumentNode) -> Iterator[Any]:
     """Every AST node of a document, without recursion."""
     todo: list[Any] = [document]
@@ -261,5 +280,6 @@ def limit_extensions() -> list[Callable[[], SchemaExtension]]:
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         NulRefusal,
         EmptySelectionRefusal,
+        OperationChoice,
         CostLimiter,
     ]

@@ -1,0 +1,69 @@
+"""The GraphQL spec and HTTP as clients expect: operationName, parse errors coded as such,
+missing variables named, other aliases' data kept beside an error, CORS for local front ends."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from test_api_support import client, codes, make_app
+
+from kb.config import Settings
+from kb.store.base import GraphStore
+
+
+@pytest.fixture
+def app(store: GraphStore, settings: Settings) -> Starlette:
+    return make_app(store, settings)
+
+
+async def _post(app: Starlette, body: dict) -> dict:  # type: ignore[type-arg]
+    async with client(app) as c:
+        r = await c.post("/graphql", json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_several_operations_need_an_operation_name(app: Starlette) -> None:
+    doc = "query A { version } query B { stats { totalNodes } }"
+    refused = await _post(app, {"query": doc})
+    assert codes(refused) == ["BAD_USER_INPUT"] and "operationName" in refused["errors"][0][
+        "message"]
+    chosen = await _post(app, {"query": doc, "operationName": "B"})
+    assert chosen["data"] == {"stats": {"totalNodes": 0}}
+
+
+async def test_parse_errors_and_missing_variables_say_what_is_wrong(app: Starlette) -> None:
+    assert codes(await _post(app, {"query": "{ version "})) == ["GRAPHQL_PARSE_FAILED"]
+    assert codes(await _post(app, {"query": "{ nope }"})) == ["GRAPHQL_VALIDATION_FAILED"]
+    missing = await _post(app, {"query": "query($first: Int!) { actors(first: $first) "
+                                         "{ totalCount } }"})
+    assert codes(missing) == ["BAD_USER_INPUT"]
+    assert "$first" in missing["errors"][0]["message"]
+
+
+async def test_one_failing_alias_keeps_the_others(app: Starlette) -> None:
+    body = await _post(app, {"query": '{ ok: version bad: node(id: "nope") { id } }'})
+    assert body["data"]["ok"] and body["data"]["bad"] is None
+    assert body["errors"][0]["path"] == ["bad"]
+
+
+async def test_cors_allows_local_front_ends_and_configured_origins(
+        store: GraphStore, settings: Settings) -> None:
+    preflight = {"Access-Control-Request-Method": "POST"}
+    default = make_app(store, settings)
+    async with client(default) as c:
+        local = await c.options("/graphql", headers={**preflight,
+                                                     "Origin": "http://localhost:5173"})
+        other = await c.options("/graphql", headers={**preflight,
+                                                     "Origin": "https://elsewhere.example"})
+    assert local.status_code == 200
+    assert local.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "access-control-allow-origin" not in other.headers
+    configured = make_app(store, settings, cors_origins=["https://app.example"],
+                          cors_local=False)
+    async with client(configured) as c:
+        ok = await c.options("/graphql", headers={**preflight, "Origin": "https://app.example"})
+        local = await c.options("/graphql", headers={**preflight,
+                                                     "Origin": "http://localhost:5173"})
+    assert ok.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in local.headers
