@@ -96,8 +96,8 @@ compiler refuses nested relationship filters before it reads any value. The swee
 refusal, so if nested filters become supported it fails and FULL_DEPTH must grow."""
 DEEP_PAYLOAD = "close-map"
 
-CODES_OK = frozenset({"BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED",
-                      "UNAUTHENTICATED", "PAYLOAD_TOO_LARGE"})
+CODES_OK = frozenset({"BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED",
+                      "GRAPHQL_PARSE_FAILED", "UNAUTHENTICATED", "PAYLOAD_TOO_LARGE"})
 LEAK_MARKERS = ("Traceback", 'File "', ".py\"", ".py,", "MATCH (", "RETURN ", "UNWIND ",
                 "DETACH DELETE", "properties(", "$w0", "$after", "$ids", "errMsg",
                 "ResponseError", "redis", "FalkorDB", "falkordb", "Neo4j", "neo4j",
