@@ -38,6 +38,8 @@ from kb.store.embedded import EmbeddedServer
 pytestmark = pytest.mark.slow
 
 DURATION = float(os.environ.get("KB_SOAK_SECONDS") or 20)
+NEO4J_DURATION = float(os.environ.get("KB_SOAK_SECONDS") or 10)
+"""The same soak against Neo4j, shorter in CI (the suite's time goes to both stores)."""
 WARMUP_SECONDS = 5.0
 RATE = 15.0
 """Queries per second, open loop: request i is due at start + i / RATE, whatever the answers.
@@ -268,9 +270,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _seed_documents(data_dir: Path) -> int:
-    env = {**os.environ, "KB_DATA_DIR": str(data_dir)}
-    env.pop("NEO4J_URI", None)
+def _seed_documents(data_dir: Path, env: dict[str, str]) -> int:
     proc = subprocess.run([sys.executable, "-m", "kb.cli", "load", str(seed_corpus())],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
                           check=False)
@@ -278,7 +278,9 @@ def _seed_documents(data_dir: Path) -> int:
     return len(list(seed_corpus().glob("*.txt")))
 
 
-async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
+@pytest.mark.parametrize("backend", ["falkordb", "neo4j"])
+async def test_soak_mixed_queries_and_ingestion(tmp_path: Path, backend: str,
+                                                request: pytest.FixtureRequest,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Zero errors, bounded memory and exact counts under a steady load with ingestion.
 
@@ -292,11 +294,25 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
     """
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    seed_docs = _seed_documents(data_dir)
+    duration = DURATION
+    env = {**os.environ, "KB_DATA_DIR": str(data_dir), "KB_API_TOKEN": TOKEN}
+    env.pop("NEO4J_URI", None)
+    neo4j = None
+    if backend == "neo4j":
+        from conftest import neo4j_env
+
+        neo4j = request.getfixturevalue("neo4j")
+        env.update(neo4j_env(neo4j))
+        reset = subprocess.run([sys.executable, "-m", "kb.cli", "reset", "--yes"], env=env,
+                               cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert reset.returncode == 0, reset.stderr
+        duration = NEO4J_DURATION
+    seed_docs = _seed_documents(data_dir, env)
     monkeypatch.setenv("KB_API_TOKEN", TOKEN)
-    api = Server("bench.serve:product", data_dir)
+    api = Server("bench.serve:product", data_dir, env=env if neo4j else None)
     api.__enter__()
-    store_pid = server_pid(data_dir)
+    store_pid = (neo4j.process.pid if neo4j and neo4j.process else None) if neo4j else (
+        server_pid(data_dir))
     rss: list[int] = []
     sampler: asyncio.Task[None] | None = None
     try:
@@ -315,7 +331,7 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
             tally = Tally()
             cpu0 = (proc_cpu(pid) or 0.0, proc_cpu(store_pid or 0) or 0.0, time.process_time())
             t0 = time.perf_counter()
-            await _run(client, api.url, requests, nxt, k, DURATION, tally, ingested)
+            await _run(client, api.url, requests, nxt, k, duration, tally, ingested)
             elapsed = time.perf_counter() - t0
             cpu = [(now or 0.0) - before for now, before in zip(
                 (proc_cpu(pid), proc_cpu(store_pid or 0), time.process_time()), cpu0,
@@ -344,7 +360,7 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
             sampler.cancel()
         api.__exit__()
         stopped_cleanly = api.proc is not None and api.proc.returncode == 0
-        leftover = store_pid is not None and _alive(store_pid)
+        leftover = neo4j is None and store_pid is not None and _alive(store_pid)
         if leftover:  # never leave the store behind, even when the API did not stop it
             EmbeddedServer(data_dir).kill()
 
@@ -353,8 +369,8 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
     errors = warm.errors + tally.errors + ingested.tally.errors
     achieved = len(lat) / elapsed
     summary = (
-        f"soak {DURATION:.0f} s at {RATE:.0f} req/s target ({WORKERS} workers, ingest every "
-        f"{INGEST_EVERY:.0f} s): {len(lat)} queries sent in {elapsed:.1f} s "
+        f"soak on {backend} {duration:.0f} s at {RATE:.0f} req/s target ({WORKERS} workers, "
+        f"ingest every {INGEST_EVERY:.0f} s): {len(lat)} queries sent in {elapsed:.1f} s "
         f"({achieved:.1f} req/s) + {len(warm.latencies_ms)} in the {WARMUP_SECONDS:.0f} s "
         f"warm-up, {len(errors)} errors; latency p50 {percentile(lat, 50):.1f} ms, "
         f"p99 {percentile(lat, 99):.1f} ms, max {max(lat, default=0):.0f} ms; "
@@ -374,10 +390,10 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path,
     assert stopped_cleanly, f"uvicorn did not stop cleanly on SIGINT; {summary}"
     assert not leftover, f"the embedded store outlived the API; {summary}"
     assert not errors, f"{len(errors)} errors, first: {errors[:5]}; {summary}"
-    assert len(lat) >= MIN_ACHIEVED * RATE * DURATION, f"the load stalled; {summary}"
+    assert len(lat) >= MIN_ACHIEVED * RATE * duration, f"the load stalled; {summary}"
     assert rss_end - rss_warm <= RSS_GROWTH_BOUND, f"API memory grew too much; {summary}"
     assert len(ingested.titles) == ingested.tally.sent, summary
-    assert len(ingested.titles) >= DURATION / INGEST_EVERY, summary
+    assert len(ingested.titles) >= duration / INGEST_EVERY, summary
     assert counts.get("Document") == seed_docs + len(ingested.titles), summary
     missing = {i: t for i, t in ingested.titles.items() if listed.get(i) != t}
     assert not missing, f"ingested documents not listed with their title: {missing}; {summary}"

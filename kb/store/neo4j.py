@@ -64,6 +64,9 @@ class Neo4jStore:
             max_transaction_retry_time=self.timeout / 2,
             connection_timeout=min(5.0, self.timeout),
             connection_acquisition_timeout=self.timeout,
+            # the server's notifications (unknown property keys before the first write, ...)
+            # would be logged at WARNING with the statement: not a problem of the user's
+            notifications_min_severity="OFF",
         )
         try:
             await driver.verify_connectivity()
