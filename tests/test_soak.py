@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 import pytest
+from processes import alive
 
 from bench.__main__ import REPO, Server, load_operations, variable_sets
 from bench.corpus import document
@@ -262,13 +263,6 @@ async def _sample_rss(pid: int, samples: list[int]) -> None:
         await asyncio.sleep(0.5)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
 
 def _seed_documents(data_dir: Path, env: dict[str, str]) -> int:
     proc = subprocess.run([sys.executable, "-m", "kb.cli", "load", str(seed_corpus())],
@@ -360,7 +354,7 @@ async def test_soak_mixed_queries_and_ingestion(tmp_path: Path, backend: str,
             sampler.cancel()
         api.__exit__()
         stopped_cleanly = api.proc is not None and api.proc.returncode == 0
-        leftover = neo4j is None and store_pid is not None and _alive(store_pid)
+        leftover = neo4j is None and store_pid is not None and alive(store_pid)
         if leftover:  # never leave the store behind, even when the API did not stop it
             EmbeddedServer(data_dir).kill()
 
