@@ -124,7 +124,7 @@ def setup_text(store: str, info: dict[str, Any] | None) -> str:
     if store == "neo4j":
         info = info or {}
         return (f"Neo4j {info.get('version', '')} ({info.get('server', 'server')}), database "
-                f"`{info.get('database', 'neo4j')}` emptied (batched DETACH DELETE) before and "
+                f"`{info.get('database', 'neo4j')}` emptied (batched DELETE) before and "
                 f"after each size, constraints and indexes kept; ingestion, API, floor and naive "
                 f"processes connect to it over Bolt on loopback")
     return ("embedded FalkorDB in a fresh temporary KB_DATA_DIR per size (one server per size, "
