@@ -125,6 +125,9 @@ async def test_path_from_yamamoto_to_the_strike(research: Any) -> None:
     nodes = [n["id"] for n in graph["nodes"]]
     assert nodes[0] == "precedent:yamamoto-shoot-down-1943" and nodes[-1] == target
     assert len(graph["edges"]) == len(nodes) - 1 <= 6
+    # the argument path: through claims and entities, never a sentence that names both
+    assert not [n for n in graph["nodes"] if n["label"] == "Passage"]
+    assert "CITES_PRECEDENT" in {e["type"] for e in graph["edges"]}
     for edge, (a, b) in zip(graph["edges"], itertools.pairwise(nodes), strict=True):
         assert {edge["source"], edge["target"]} == {a, b}
 
@@ -137,7 +140,7 @@ ROUND_TRIP_BOUND = {
     "3_article51_self_defense.graphql": 13,
     "4_timeline.graphql": 2,  # events, participants
     "5_actor_neighborhood.graphql": 3,  # describe the start node, one per level
-    "6_path_yamamoto_soleimani.graphql": 9,  # ends, <= 6 BFS levels, ids, describe
+    "6_path_yamamoto_soleimani.graphql": 10,  # ends (2), <= 6 BFS levels, ids, describe
 }
 
 

@@ -87,6 +87,29 @@ async def test_variable_length_traversal(store: GraphStore, hops: int, expected:
     assert {r["id"] for r in rows} == expected
 
 
+async def test_shortest_path_leaves_out_excluded_labels(store: GraphStore) -> None:
+    """a0 - p (a passage) - a1 is the short way; a0 - c - x - a1 the one without passages."""
+    rows = GraphRows()
+    for aid in ("a0", "a1", "x"):
+        rows.node(Label.ACTOR, f"actor:{aid}", name=aid)
+    rows.node(Label.PASSAGE, "passage:p", text="both", doc="document:d")
+    rows.node(Label.CLAIM, "claim:c", text="c", doc="document:d")
+    for aid in ("a0", "a1"):
+        rows.edge(RelType.MENTIONED_IN, Label.ACTOR, f"actor:{aid}", Label.PASSAGE, "passage:p")
+    rows.edge(RelType.ASSERTS, Label.ACTOR, "actor:a0", Label.CLAIM, "claim:c")
+    rows.edge(RelType.ABOUT, Label.CLAIM, "claim:c", Label.ACTOR, "actor:x")
+    rows.edge(RelType.MEMBER_OF, Label.ACTOR, "actor:x", Label.ACTOR, "actor:a1")
+    await store.write_batch(rows.statements(store.dialect))
+    short = await store.shortest_path("actor:a0", "actor:a1", 6)
+    assert short is not None and short["nodes"] == ["actor:a0", "passage:p", "actor:a1"]
+    around = await store.shortest_path("actor:a0", "actor:a1", 6, exclude=["Passage"])
+    assert around is not None
+    assert around["nodes"] == ["actor:a0", "claim:c", "actor:x", "actor:a1"]
+    assert await store.shortest_path("actor:a0", "actor:a1", 2, exclude=["Passage"]) is None
+    # an excluded label at an end is still an end
+    assert await store.shortest_path("passage:p", "actor:x", 6, exclude=["Passage"])
+
+
 async def test_shortest_path_is_undirected_and_bounded(store: GraphStore) -> None:
     await store.write_batch(_chain(store, 6))
     path = await store.shortest_path("actor:a4", "actor:a0", 6)

@@ -34,7 +34,7 @@ from kb.api.filters import (
 from kb.api.limits import MAX_PAGE, check_first, limit_extensions
 from kb.api.lookahead import claim_nodes
 from kb.api.mutations import Mutation
-from kb.api.traversal import Graph, neighborhood, path
+from kb.api.traversal import Graph, PathMode, neighborhood, path
 from kb.api.types import (
     NODE_TYPES,
     Actor,
@@ -212,11 +212,14 @@ class Query:
         return await neighborhood(info.context.store, str(id), depth, max_nodes, rel_types)
 
     @strawberry.field(description="A shortest path between two nodes (edges in either "
-                      "direction), or null when none is within `maxHops`.")
+                      "direction), or null when none is within `maxHops`; NOT_FOUND for an "
+                      "unknown end. `mode: ARGUMENT` (the default) passes through entities and "
+                      "claims only, `ALL` through passages too.")
     async def path(self, info: Info,
                    from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-                   to: strawberry.ID, max_hops: int = 4) -> Graph | None:
-        return await path(info.context.store, str(from_), str(to), max_hops)
+                   to: strawberry.ID, max_hops: int = 4,
+                   mode: PathMode = PathMode.ARGUMENT) -> Graph | None:
+        return await path(info.context.store, str(from_), str(to), max_hops, mode)
 
     @strawberry.field(description="Node counts per label and relationship counts per type.")
     async def stats(self, info: Info) -> Stats:

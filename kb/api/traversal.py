@@ -10,6 +10,7 @@ one to describe the start node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -18,7 +19,7 @@ from kb.api.enums import RelationshipType
 from kb.api.errors import ApiError, BadInput, Code, NotFound
 from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_HOPS, MAX_NODES
 from kb.cypher import read as rq
-from kb.model import label_of
+from kb.model import Label, label_of
 from kb.store.base import GraphStore, SearchTooBroad
 
 NAME_CHARS = 120
@@ -131,14 +132,32 @@ async def neighborhood(store: GraphStore, node_id: str, depth: int = 1, max_node
     return b.graph()
 
 
-async def path(store: GraphStore, source: str, target: str, max_hops: int = 4) -> Graph | None:
-    """A shortest path (either edge direction), or None when none is within `max_hops`."""
+@strawberry.enum(description="What a path may pass through.")
+class PathMode(Enum):
+    ARGUMENT = "argument"
+    """Entities and claims only: no passage in between (a path through a sentence that merely
+    names both ends says nothing about the argument)."""
+    ALL = "all"
+    """Every node, passages too."""
+
+
+PATH_EXCLUDED = {PathMode.ARGUMENT: (Label.PASSAGE.value,), PathMode.ALL: ()}
+
+
+async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
+               mode: PathMode = PathMode.ARGUMENT) -> Graph | None:
+    """A shortest path (either edge direction), or None when none is within `max_hops`;
+    NOT_FOUND for an end that does not exist."""
     _check_id(source)
     _check_id(target)
+    ends = await _describe(store, [source, target])
+    for end in (source, target):
+        if end not in ends:
+            raise NotFound(f"no node with id {end!r}")
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}")
     try:
-        found = await store.shortest_path(source, target, max_hops)
+        found = await store.shortest_path(source, target, max_hops, PATH_EXCLUDED[mode])
     except SearchTooBroad:
         raise ApiError(f"The path search reached too many nodes without finding a path within "
                        f"{max_hops} hops; lower maxHops or choose less connected ends.",

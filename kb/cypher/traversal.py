@@ -34,6 +34,7 @@ expand_internal = query(
     "traversal.expand_internal",
     None,
     falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
+    "AND none(l IN labels(m) WHERE l IN $exclude) "
     "RETURN ID(m) AS m, min(i) AS n LIMIT $limit",
 )
 """One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only):
@@ -67,6 +68,7 @@ shortest_path = query(
     None,
     neo4j="MATCH (a:%SRC% {id: $s}) MATCH (b:%DST% {id: $t}) "
     "MATCH p = shortestPath((a)-[*..%HOPS%]-(b)) "
+    "WHERE none(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $exclude)) "
     "RETURN [n IN nodes(p) | n.id] AS nodes, "
     "[r IN relationships(p) | {source: startNode(r).id, target: endNode(r).id, "
     "type: type(r)}] AS rels LIMIT 1",

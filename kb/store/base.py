@@ -80,8 +80,10 @@ class GraphStore(Protocol):
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
         """Full-text search over names and texts: rows of {id, label, score}, best first."""
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int) -> Row | None:
-        """An undirected shortest path: {nodes: [ids], rels: [{source, target, type, id}]}."""
+    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
+                            exclude: Sequence[str] = ()) -> Row | None:
+        """An undirected shortest path: {nodes: [ids], rels: [{source, target, type, id}]},
+        through no node (other than its ends) of the labels in `exclude`."""
 
     async def health(self) -> bool:
         """True when the store answers a trivial query."""

@@ -131,7 +131,8 @@ class FalkorDBStore:
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int) -> Row | None:
+    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
+                            exclude: Sequence[str] = ()) -> Row | None:
         """FalkorDB has no undirected shortestPath, so search breadth-first from both ends,
         one query per hop level over internal ids (bounded by `max_hops` round trips)."""
         src_label, dst_label = label_of(source_id), label_of(target_id)
@@ -161,7 +162,8 @@ class FalkorDBStore:
                     parents[side][meet] = rows[0]["n"]
                 break
             rows = await self._run(traversal.expand_internal(self.dialect),
-                                   {"ids": ids, "limit": budget + 1}, readonly=True)
+                                   {"ids": ids, "limit": budget + 1, "exclude": list(exclude)},
+                                   readonly=True)
             if len(rows) > budget:
                 raise SearchTooBroad(f"the path search reached {PATH_BUDGET:,} nodes")
             budget -= len(rows)

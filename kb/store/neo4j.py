@@ -122,7 +122,8 @@ class Neo4jStore:
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int) -> Row | None:
+    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
+                            exclude: Sequence[str] = ()) -> Row | None:
         src, dst = label_of(source_id), label_of(target_id)
         if src is None or dst is None:
             return None
@@ -131,7 +132,7 @@ class Neo4jStore:
         rows = await self.read(
             traversal.shortest_path(self.dialect, SRC=src.value, DST=dst.value,
                                     HOPS=str(max_hops)),
-            {"s": source_id, "t": target_id})
+            {"s": source_id, "t": target_id, "exclude": list(exclude)})
         if not rows:
             return None
         row = rows[0]
