@@ -139,7 +139,7 @@ ROUND_TRIP_BOUND = {
     "2_imminent_threat_claims.graphql": 5,  # page, claims, speaker, passage, document
     "3_article51_self_defense.graphql": 13,
     "4_timeline.graphql": 2,  # events, participants
-    "5_actor_neighborhood.graphql": 3,  # describe the start node, one per level
+    "5_actor_neighborhood.graphql": 4,  # describe the start, one per level, induced edges
     "6_path_yamamoto_soleimani.graphql": 10,  # ends (2), <= 6 BFS levels, ids, describe
 }
 

@@ -67,3 +67,24 @@ async def test_cors_allows_local_front_ends_and_configured_origins(
                                                      "Origin": "http://localhost:5173"})
     assert ok.headers["access-control-allow-origin"] == "https://app.example"
     assert "access-control-allow-origin" not in local.headers
+
+
+async def test_neighborhood_is_the_induced_subgraph_with_edge_properties(
+        store: GraphStore, settings: Settings) -> None:
+    from test_api_support import gql, load_research_graph, ok
+
+    await load_research_graph(store)
+    app = make_app(store, settings)
+    q = """{ neighborhood(id: "precedent:yamamoto-shoot-down-1943", depth: 2, maxNodes: 200) {
+      nodes { id kind } edges { source target type treatment stance role document } } }"""
+    graph = ok(await gql(app, q))["neighborhood"]
+    ids = [n["id"] for n in graph["nodes"]]
+    rows = await store.read("MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids "
+                            "RETURN count(r) AS n", {"ids": ids})
+    assert len(graph["edges"]) == rows[0]["n"] > 0  # every edge among the returned nodes
+    cites = [e for e in graph["edges"] if e["type"] == "CITES_PRECEDENT"]
+    assert cites and all(e["treatment"] in {"ANALOGIZES", "DISTINGUISHES", "MENTIONS"}
+                         for e in cites)
+    assert all(e["document"] for e in cites)
+    kinds = {n["kind"] for n in graph["nodes"] if n["kind"]}
+    assert kinds and all(k == k.upper() for k in kinds)  # one casing, as the enums

@@ -40,13 +40,34 @@ class GraphNode:
     props: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
 
 
-@strawberry.type(description="A directed edge for a viewer.")
+@strawberry.type(description="A directed edge for a viewer, with the properties viewers style "
+                 "by (precedent treatment, invocation stance, participant role) and its "
+                 "provenance.")
 class GraphEdge:
     id: strawberry.ID
     source: strawberry.ID
     target: strawberry.ID
     type: str
     props: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
+
+    @strawberry.field(description="CITES_PRECEDENT: analogizes, distinguishes or mentions.")
+    def treatment(self) -> str | None:
+        value = self.props.get("treatment")
+        return str(value).upper() if value else None
+
+    @strawberry.field(description="INVOKES: supports, disputes or neutral.")
+    def stance(self) -> str | None:
+        value = self.props.get("stance")
+        return str(value).upper() if value else None
+
+    @strawberry.field(description="PARTICIPATED_IN: ordered, killed, attacked, ...")
+    def role(self) -> str | None:
+        return self.props.get("role")
+
+    @strawberry.field(description="The document the edge was extracted from.")
+    def document(self) -> strawberry.ID | None:
+        value = self.props.get("doc")
+        return strawberry.ID(value) if value else None
 
 
 @strawberry.type(description="Nodes and edges; `truncated` when a limit cut the result.")
@@ -73,8 +94,10 @@ class _Builder:
         if len(self.nodes) >= self.max_nodes:
             self.truncated = True
             return False
+        kind = row.get("kind")
         self.nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"],
-                                          name=_short(row.get("name")), kind=row.get("kind"),
+                                          name=_short(row.get("name")),
+                                          kind=str(kind).upper() if kind else None,
                                           props=row.get("props") or {})
         return True
 
@@ -129,6 +152,19 @@ async def neighborhood(store: GraphStore, node_id: str, depth: int = 1, max_node
         if len(rows) > max_nodes * 4:
             b.truncated = True
         frontier = nxt
+    return await _induced(store, b, types)
+
+
+async def _induced(store: GraphStore, b: _Builder, types: list[str]) -> Graph:
+    """Every edge among the builder's nodes, with its properties (a viewer needs the edges
+    between the nodes it shows, not only those the search walked along)."""
+    ids = list(b.nodes)
+    rows = await store.read(rq.edges_between(store.dialect),
+                            {**rq.by_label(ids, label_of), "all": ids, "types": types})
+    b.edges.clear()
+    for row in sorted(rows, key=lambda r: (r["source"], r["type"], r["target"],
+                                           r.get("key") or "")):
+        b.add_edge(row)
     return b.graph()
 
 
@@ -200,8 +236,4 @@ async def neighborhood_with_props(store: GraphStore, node_id: str, depth: int,
     for nid in ids:
         b.add_node(described[nid])
     b.truncated = g.truncated
-    rows = await store.read(rq.edges_between(store.dialect),
-                            {**rq.by_label(ids, label_of), "all": ids, "types": []})
-    for row in rows:
-        b.add_edge(row)
-    return b.graph()
+    return await _induced(store, b, [])
