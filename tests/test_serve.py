@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import httpx
-from processes import alive, free_port, serve
+import pytest
+from processes import alive, free_port, serve, store_pid
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -40,3 +41,24 @@ def test_serve_seeds_an_empty_store_and_keeps_data_across_restarts(tmp_path: Pat
         assert _documents(port) == 3  # same data, not loaded again
     finally:
         _stop(proc)
+
+
+def test_serve_refuses_a_store_it_failed_to_seed(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken install (a seed document that cannot be loaded) is not an empty graph."""
+    from typer.testing import CliRunner
+
+    import kb.ingest
+    from kb.cli import app as cli
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.txt").write_text("Heron Accord\n\nMark Esper said the accord was lawful.\n")
+    (seeds / "broken.txt").write_bytes(b"\x00\x01\x02 not a document")
+    monkeypatch.setattr(kb.ingest, "seed_corpus", lambda: seeds)
+    env = {"KB_DATA_DIR": str(tmp_path / "data"), "NEO4J_URI": ""}
+    result = CliRunner().invoke(cli, ["serve", "--port", str(free_port())], env=env)
+    assert result.exit_code == 1, result.output
+    assert "broken.txt" in result.output
+    assert "not serving an incomplete graph" in result.output
+    assert store_pid(tmp_path / "data") is None  # and the store it started is stopped
