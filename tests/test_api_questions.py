@@ -38,7 +38,7 @@ async def run(app: Starlette, name: str, variables: dict[str, Any] | None = None
 
 
 def test_one_operation_per_research_question() -> None:
-    assert len(OPERATIONS) == 6
+    assert len(OPERATIONS) == 7
 
 
 async def test_precedents_yamamoto_distinguished_in_just_security_essay(research: Any) -> None:
@@ -111,6 +111,17 @@ async def test_soleimani_two_hop_neighborhood(research: Any) -> None:
     assert graph["truncated"] is False
 
 
+async def test_claim_facets_dashboard(research: Any) -> None:
+    _, app = research
+    facets = (await run(app, "7_claim_facets.graphql"))["claimFacets"]
+    speakers = {g["label"]: g["count"] for g in facets["bySpeaker"]}
+    assert speakers["Anthony Dworkin"] > speakers.get("Mark Esper", 0) > 0
+    assert {g["key"] for g in facets["byStance"]} <= {"supports", "attacks", "neutral"}
+    assert "DISTINGUISHES".lower() in {g["key"] for g in facets["byTreatment"]}
+    assert any(g["key"] == "precedent:yamamoto-shoot-down-1943" for g in facets["byPrecedent"])
+    assert {g["key"] for g in facets["byMonth"]} == {"2020-01"}
+
+
 async def strike_id(app: Starlette) -> str:
     data = ok(await gql(app, """{ events(where: {date: {eq: "2020-01-03"},
         participant: {id: {eq: "actor:qasem-soleimani"}}}) { nodes { id name } } }"""))
@@ -141,6 +152,7 @@ ROUND_TRIP_BOUND = {
     "4_timeline.graphql": 2,  # events, participants
     "5_actor_neighborhood.graphql": 4,  # describe the start, one per level, induced edges
     "6_path_yamamoto_soleimani.graphql": 10,  # ends (2), <= 6 BFS levels, ids, describe
+    "7_claim_facets.graphql": 8,  # one statement per facet
 }
 
 

@@ -88,3 +88,30 @@ async def test_neighborhood_is_the_induced_subgraph_with_edge_properties(
     assert all(e["document"] for e in cites)
     kinds = {n["kind"] for n in graph["nodes"] if n["kind"]}
     assert kinds and all(k == k.upper() for k in kinds)  # one casing, as the enums
+
+
+async def test_claim_facets_count_what_the_filters_count(store: GraphStore,
+                                                         settings: Settings) -> None:
+    """Each facet group's count equals the totalCount of the claims filtered to that group."""
+    from test_api_support import gql, load_research_graph, ok
+
+    await load_research_graph(store)
+    app = make_app(store, settings)
+    facets = ok(await gql(app, """{ claimFacets(first: 50) { bySpeaker { key count }
+        byStance { key count } byConcept { key count } byTreatment { key count }
+        byDocument { key count } byMonth { key count } } }"""))["claimFacets"]
+    total = ok(await gql(app, "{ claims { totalCount } }"))["claims"]["totalCount"]
+    assert sum(g["count"] for g in facets["byStance"]) == total
+    assert sum(g["count"] for g in facets["byDocument"]) == total
+    where = {"bySpeaker": lambda k: {"speaker": {"id": {"eq": k}}},
+             "byConcept": lambda k: {"concept": {"id": {"eq": k}}},
+             "byDocument": lambda k: {"document": {"id": {"eq": k}}}}
+    for facet, make in where.items():
+        assert facets[facet], facet
+        for group in facets[facet][:3]:
+            q = "query($w: ClaimWhere) { claims(where: $w) { totalCount } }"
+            n = ok(await gql(app, q, {"w": make(group["key"])}))["claims"]["totalCount"]
+            assert n == group["count"], (facet, group)
+    assert {g["key"] for g in facets["byTreatment"]} <= {"analogizes", "distinguishes",
+                                                         "mentions"}
+    assert all(len(g["key"]) == 7 for g in facets["byMonth"])  # YYYY-MM

@@ -71,7 +71,7 @@ async def test_every_operation_answers_the_same_on_both(both, operation: str) ->
     text = (QUERIES / operation).read_text()
     falkor, neo = [ok(await gql(app, text)) for app in apps]
     assert canonical(falkor) == canonical(neo)
-    assert json.dumps(falkor).count('"id"') > 3  # a real answer, not two empty ones
+    assert len(json.dumps(falkor)) > 300  # a real answer, not two empty ones
 
 
 @pytest.mark.parametrize("operation", [op for op in OPERATIONS if "path" in op])

@@ -82,6 +82,10 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
     ("kb/cypher/read.py", "count_text"): Mechanism(
         "the count of a root list: the label passes the LABEL slot of read.count first",
         guards=("count(dialect, LABEL=label)",)),
+    ("kb/cypher/read.py", "facet_text"): Mechanism(
+        "a claim facet: the registered read.claim_facet statement of one facet name (a KeyError "
+        "for any other) with the neutral filter mark replaced by the compiled filter",
+        guards=("claim_facet[name](dialect)", "_match(\"Claim\", where)")),
     ("kb/cypher/write.py", "_merge_nodes_text"): Mechanism(
         "the node MERGE/CREATE statement of one label, made at import time for each "
         "kb.model.Label; date properties from kb.model.DATE_FIELDS",

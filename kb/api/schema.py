@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext, Info
 from kb.api.connections import Connection, build_connection, page_request
 from kb.api.enums import NodeLabel, RelationshipType, SortDirection
 from kb.api.errors import BadInput, ErrorPolicy, report_errors
+from kb.api.facets import ClaimFacets, claim_facets
 from kb.api.filters import (
     ActorSort,
     ActorWhere,
@@ -179,6 +180,13 @@ class Query:
                      after: str | None = None, last: int | None = None,
                      before: str | None = None) -> Connection[Event]:
         return await _connection(info, "Event", Event, where, sort, first, after, last, before)
+
+    @strawberry.field(description="Claim counts by speaker, stance, concept, precedent, "
+                      "treatment, document, outlet and month, over the claims `where` selects "
+                      "(at most `first` groups per facet, largest first).")
+    def claim_facets(self, info: Info, where: ClaimWhere | None = None,
+                     first: int = 20) -> ClaimFacets:
+        return claim_facets(where, first, info.context.store.dialect)
 
     @strawberry.field(description="Full-text search over names and texts, best hits first.")
     async def search(self, info: Info, text: str, labels: list[NodeLabel] | None = None,

@@ -288,6 +288,41 @@ def count_text(dialect: Dialect, label: str, where: Compiled) -> str:
     return text.replace(f"MATCH (n:{label}) WHERE {_PAGE_MARK}", _match(label, where), 1)
 
 
+_FACET_BY = {
+    "speaker": "MATCH (s)-[:ASSERTS]->(n) WITH s.id AS key, s.name AS label, n",
+    "stance": "WITH n.stance AS key, n.stance AS label, n",
+    "concept": "MATCH (n)-[:INVOKES]->(x:Concept) WITH x.id AS key, x.name AS label, n",
+    "precedent": "MATCH (n)-[:CITES_PRECEDENT]->(x:Precedent) "
+                 "WITH x.id AS key, x.name AS label, n",
+    "treatment": "MATCH (n)-[r:CITES_PRECEDENT]->(:Precedent) "
+                 "WITH r.treatment AS key, r.treatment AS label, n",
+    "document": "MATCH (d:Document {id: n.doc}) WITH d.id AS key, d.title AS label, n",
+    "outlet": "MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) "
+              "WITH o.id AS key, o.name AS label, n",
+    "month": "MATCH (d:Document {id: n.doc}) WHERE d.published IS NOT NULL "
+             "WITH substring(toString(d.published), 0, 7) AS key, "
+             "substring(toString(d.published), 0, 7) AS label, n",
+}
+"""How claims are grouped for each facet: `key` and `label` of the group, per claim `n`."""
+
+claim_facet = {
+    name: query(
+        f"read.claim_facet.{name}",
+        f"MATCH (n:Claim) WHERE (1 = 1) {by} "
+        "WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL "
+        "RETURN key, label, count ORDER BY count DESC, key LIMIT $limit",
+    )
+    for name, by in _FACET_BY.items()
+}
+"""Claim counts per group (speaker, stance, concept, precedent, treatment, document, outlet,
+month of the document), one statement each, over the claims a `where` filter selects."""
+
+
+def facet_text(dialect: Dialect, name: str, where: Compiled) -> str:
+    text = claim_facet[name](dialect)
+    return text.replace(f"MATCH (n:Claim) WHERE {_PAGE_MARK}", _match("Claim", where), 1)
+
+
 def _sample_filters() -> dict[str, Pred]:
     """A filter per label using every property, operator and relationship (for the linter)."""
     def every(ftype: str) -> list[Pred]:
