@@ -216,13 +216,12 @@ def _record_contributions(rows: GraphRows, contribs: dict[str, sp.Contribution])
 
 
 async def _read_supports(store: GraphStore, ids: dict[Label, set[str]]) -> dict[str, sp.Counts]:
-    found: dict[str, sp.Counts] = {}
-    for label, wanted in ids.items():
-        if wanted:
-            rows = await store.read(wq.read_support(store.dialect, LABEL=label.value),
-                                    {"ids": sorted(wanted)})
-            found.update((r["id"], sp.load_support(r["support"])) for r in rows)
-    return found
+    """The stored support of the shared nodes in `ids`, in one round trip."""
+    if not any(ids.values()):
+        return {}
+    params = {label.value: sorted(ids.get(label, ())) for label in SHARED_FIELDS}
+    rows = await store.read(wq.read_support(store.dialect), params)
+    return {r["id"]: sp.load_support(r["support"]) for r in rows}
 
 
 async def resolve_shared(store: GraphStore, rows: GraphRows,
@@ -346,10 +345,12 @@ async def _delete_document(store: GraphStore, doc_id: str, dry_run: bool) -> Del
         return None
     old = await stored_contributions(store, doc_id)
     counts = (await store.read(wq.document_counts(store.dialect), {"doc": doc_id}))[0]
-    supports = await _read_supports(store, _ids_by_label(old))
+    shared = GraphRows()
+    await resolve_shared(store, shared, [(old, -1)])
+    # without this document a node has no support left: it goes, unless it is curated
     alone = sorted(i for i, c in old.items()
-                   if supports.get(i, {}).get(sp.DOCS, {}).get("n", 0) <= 1
-                   and not (sp.curated(c.label, i) or {}).get("curated"))
+                   if shared.nodes[c.label][i]["props"]["support"] is None
+                   and not shared.nodes[c.label][i]["props"].get("curated"))
     plan = DeletePlan(doc_id, counts["passages"], counts["claims"], alone,
                       sorted(set(old) - set(alone)))
     if dry_run:
@@ -358,8 +359,6 @@ async def _delete_document(store: GraphStore, doc_id: str, dry_run: bool) -> Del
     candidates += [(c.label.value, node_id) for node_id, c in old.items()]
     before, after = removal_statements(store, doc_id, candidates)
     delete = Statement(wq.delete_document(store.dialect), {"doc": doc_id})
-    shared = GraphRows()
-    await resolve_shared(store, shared, [(old, -1)])
     await store.write_batch([*before, delete, *shared.statements(store.dialect), *after])
     return plan
 

@@ -22,6 +22,7 @@ from test_api_support import (
     make_app,
     ok,
     research_fixture,
+    wait_ready,
 )
 
 from kb.api.schema import schema
@@ -90,10 +91,7 @@ async def test_store_unreachable_then_back(tmp_path: Path, settings: Settings) -
         async with client(app) as c:
             result = (await c.post("/graphql", json={"query": "{ stats { totalNodes } }"}))
             assert codes(result.json()) == ["STORE_UNAVAILABLE"]
-            for _ in range(40):  # the guard restarts the embedded server
-                if (await c.get("/health/ready")).status_code == 200:
-                    break
-                await asyncio.sleep(0.25)
+            await wait_ready(c)  # the guard restarts the embedded server
             result = await c.post("/graphql", json={"query": "{ stats { totalNodes } }"})
             assert ok(result.json())["stats"]["totalNodes"] == 0
     finally:

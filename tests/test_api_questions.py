@@ -151,7 +151,7 @@ ROUND_TRIP_BOUND = {
     "3_article51_self_defense.graphql": 13,
     "4_timeline.graphql": 2,  # events, participants
     "5_actor_neighborhood.graphql": 4,  # describe the start, one per level, induced edges
-    "6_path_yamamoto_soleimani.graphql": 10,  # ends (2), <= 6 BFS levels, ids, describe
+    "6_path_yamamoto_soleimani.graphql": 10,  # ends, <= 6 BFS levels, ids, describe
     "7_claim_facets.graphql": 8,  # one statement per facet
 }
 

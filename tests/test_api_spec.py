@@ -115,3 +115,10 @@ async def test_claim_facets_count_what_the_filters_count(store: GraphStore,
     assert {g["key"] for g in facets["byTreatment"]} <= {"analogizes", "distinguishes",
                                                          "mentions"}
     assert all(len(g["key"]) == 7 for g in facets["byMonth"])  # YYYY-MM
+
+
+async def test_path_ends_that_do_not_exist_are_not_found(app: Starlette) -> None:
+    for ends in ('from: "actor:nobody", to: "actor:nobody"',
+                 'from: "actor:nobody", to: "actor:qasem-soleimani"'):
+        body = await _post(app, {"query": f"{{ path({ends}) {{ nodes {{ id }} }} }}"})
+        assert codes(body) == ["NOT_FOUND"], (ends, body)

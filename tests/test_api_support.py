@@ -42,6 +42,17 @@ async def gql(app: Starlette, query: str, variables: dict[str, Any] | None = Non
     return r.json()
 
 
+async def wait_ready(c: httpx.AsyncClient, seconds: float = 10.0) -> None:
+    """Wait until /health/ready answers 200 (a store that was down is back); the caller's
+    next request shows whether it came back."""
+    import asyncio
+
+    for _ in range(int(seconds / 0.25)):
+        if (await c.get("/health/ready")).status_code == 200:
+            return
+        await asyncio.sleep(0.25)
+
+
 def ok(result: dict[str, Any]) -> dict[str, Any]:
     assert not result.get("errors"), result.get("errors")
     return result["data"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import neo4j_server
 import pytest
 from processes import free_port
-from test_api_support import client, codes, make_app, ok
+from test_api_support import client, codes, make_app, ok, wait_ready
 
 from kb.config import Settings
 from kb.cypher import schema
@@ -81,10 +81,7 @@ async def test_an_outage_is_store_unavailable_within_the_timeout_and_ends_by_its
             assert (await c.get("/health/live")).status_code == 200
             server = await asyncio.to_thread(neo4j_server.start, tmp_path / "neo4j",
                                              port=port, password="outage-pw")
-            for _ in range(80):
-                if (await c.get("/health/ready")).status_code == 200:
-                    break
-                await asyncio.sleep(0.25)
+            await wait_ready(c, seconds=20)
             result = await c.post("/graphql", json={"query": "{ stats { totalNodes } }"})
             assert ok(result.json())["stats"]["totalNodes"] == 0
     finally:

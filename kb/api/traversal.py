@@ -186,10 +186,6 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
     NOT_FOUND for an end that does not exist."""
     _check_id(source)
     _check_id(target)
-    ends = await _describe(store, [source, target])
-    for end in (source, target):
-        if end not in ends:
-            raise NotFound(f"no node with id {end!r}")
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}")
     try:
@@ -198,9 +194,15 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
         raise ApiError(f"The path search reached too many nodes without finding a path within "
                        f"{max_hops} hops; lower maxHops or choose less connected ends.",
                        Code.COST_LIMIT_EXCEEDED) from None
-    if found is None:
+    if found is None:  # no path, or no such end: only then look at the ends
+        ends = await _describe(store, [source, target])
+        for end in (source, target):
+            if end not in ends:
+                raise NotFound(f"no node with id {end!r}")
         return None
     described = await _describe(store, list(found["nodes"]))
+    if source not in described:  # a path from a node to itself, which does not exist
+        raise NotFound(f"no node with id {source!r}")
     b = _Builder(MAX_NODES)
     for nid in found["nodes"]:
         b.add_node(described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""),

@@ -179,22 +179,22 @@ class Actor(Agent):
 
     @strawberry.field(description="Groups or states the actor is a member of.")
     async def member_of(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        items = await _related(info, self.id, _S["actor_member_of"], first=first)
-        return [Actor.from_props(i.props) for i in items]
+        return await self._actors(info, "actor_member_of", first)
 
     @strawberry.field(description="Organisations, groups or states the actor leads.")
     async def leads(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        items = await _related(info, self.id, _S["actor_leads"], first=first)
-        return [Actor.from_props(i.props) for i in items]
+        return await self._actors(info, "actor_leads", first)
 
     @strawberry.field(description="The actor's leaders (for an organisation, group or state).")
     async def led_by(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        items = await _related(info, self.id, _S["actor_led_by"], first=first)
-        return [Actor.from_props(i.props) for i in items]
+        return await self._actors(info, "actor_led_by", first)
 
     @strawberry.field(description="The actor's members (for an organisation, group or state).")
     async def members(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        items = await _related(info, self.id, _S["actor_members"], first=first)
+        return await self._actors(info, "actor_members", first)
+
+    async def _actors(self, info: Info, spec: str, first: int) -> list[Actor]:
+        items = await _related(info, self.id, _S[spec], first=first)
         return [Actor.from_props(i.props) for i in items]
 
     @strawberry.field(description="Passages that mention the actor.")

@@ -61,10 +61,13 @@ document_shas = query(
 
 read_support = query(
     "write.read_support",
-    "UNWIND $ids AS id MATCH (n:%LABEL% {id: id}) RETURN n.id AS id, n.support AS support",
-    slots={"LABEL": tuple(label.value for label in SHARED_FIELDS)},
+    " UNION ALL ".join(
+        f"UNWIND ${label.value} AS id MATCH (n:{label.value} {{id: id}}) "
+        "RETURN n.id AS id, n.support AS support"
+        for label in SHARED_FIELDS),
 )
-"""The support counts of shared nodes (kb.support), read before a write that changes them."""
+"""The support counts of shared nodes (kb.support), read before a write that changes them: one
+statement for every shared label, with one id list parameter per label."""
 
 document_contributions = query(
     "write.document_contributions",
