@@ -227,9 +227,12 @@ def extract(
 def evaluate(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold YAML checklists.")],
     corpus_dir: Annotated[Path, typer.Argument(help="Folder of the documents they describe.")],
+    details: Annotated[bool, typer.Option("--details", "-v", help="Also print each document's "
+                                          "scores, every miss and every false positive.")] = False,
 ) -> None:
     """Measure extraction quality against gold checklists (precision, recall, traps).
 
+    Recall is over the required gold items, precision over all of them (optional ones too).
     Exits 1 when a target is missed or a boilerplate trap yields a node.
     """
     from loaders.evaluate import DEFAULT_TARGETS
@@ -239,7 +242,10 @@ def evaluate(
         return run_eval(gold_dir, corpus_dir)
 
     report = _run(main)
-    console.print(report.to_table())
+    console.print(report.to_table(), soft_wrap=True, markup=False, highlight=False)
+    if details:
+        console.print(report.per_document(), soft_wrap=True, markup=False, highlight=False)
+        console.print(report.details(), soft_wrap=True, markup=False, highlight=False)
     if not report.passed(DEFAULT_TARGETS):
         err.print("[red]targets missed[/red]")
         raise typer.Exit(1)
@@ -251,14 +257,22 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     seed: Annotated[bool, typer.Option(help="Load seeds/corpus first when the store is "
                                             "empty.")] = True,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Worker processes sharing the store (default: the cores, 2 to 4); 1 "
+                    "serves in this process.")] = None,
 ) -> None:
-    """Serve the GraphQL API with uvicorn (loads the seed corpus into an empty store first)."""
+    """Serve the GraphQL API with uvicorn (loads the seed corpus into an empty store first).
+
+    Several workers answer requests in parallel, one per core (kb.serving); they share the
+    store this command opened, which it stops once every worker has exited."""
     import uvicorn
 
     from kb.api.app import create_app
     from kb.ingest import seed_corpus
+    from kb.serving import default_workers, serve_workers
 
     settings = _settings()
+    n = default_workers() if workers is None else workers
 
     async def main() -> None:
         async with open_store(settings) as store:
@@ -269,6 +283,9 @@ def serve(
                 if report.failures:  # a broken install is not an empty graph
                     raise CliError(f"{len(report.failures)} seed document(s) failed to load; "
                                    "not serving an incomplete graph (run `kb doctor`)")
+            if n > 1:  # the workers connect to the store this process holds open
+                serve_workers(host, port, n)
+                return
             config = uvicorn.Config(create_app(settings, store=store), host=host, port=port,
                                     log_level="info", lifespan="on")
             await uvicorn.Server(config).serve()

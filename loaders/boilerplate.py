@@ -104,13 +104,42 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         r"^\s*(photo|image|credit)\s*:",
     ),
     _p("media", 200, r"^\s*(watch|video|listen|play|now playing|up next)\s*:"),
+    # contributor and contact lines at the foot of a story
+    _p(
+        "credit",
+        400,
+        r"\bcontributed (to )?(this )?(report|reporting|story)\b",
+        r"^\W*with (additional )?reporting (by|from)\b",
+        r"^\s*write to\b.{0,80}@",
+        r"^\s*follow (him|her|them|us|me)\b.{0,20}\bon (twitter|facebook|instagram|x)\b",
+        r"^\s*visit\b.{0,60}\bhomepage\b",
+    ),
+    # the messages of a sign-up form
+    _p(
+        "form",
+        300,
+        r"\bplease (enter|select|check|confirm)\b.{0,40}\b(e-?mail|address|country|box|proceed)\b",
+        r"\bconfirmation e-?mail\b",
+        r"\bspam folder\b",
+        r"\bunsubscribe\b",
+        r"\bchoose your country\b",
+    ),
     # "Jane Doe ·" under a teaser headline
     _p("teaser-byline", 100, r"^\s*(?!by\s)[\w.'’ -]{2,60}\s[·•]\s*(\w.{0,40})?$"),
 ]
 _ANY_PATTERN = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in _PATTERNS), re.I)
 _TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _MULTI_MAX = 2500
-_END_MARKERS = {"copyright", "donate", "newsletter", "legal", "bio", "teaser-byline", "related"}
+_END_MARKERS = {
+    "copyright",
+    "donate",
+    "newsletter",
+    "legal",
+    "bio",
+    "teaser-byline",
+    "related",
+    "credit",
+}
 
 _JOB = (
     r"(fellow|professor|reporter|correspondent|editor|writer|author|journalist|director|"
@@ -131,6 +160,8 @@ def boilerplate_reason(text: str) -> str:
     stripped = text.strip()
     if len(stripped) <= 2 or not _TWO_LETTERS.search(stripped):
         return "stray"
+    if is_name_list(stripped):
+        return "list"
     if not _ANY_PATTERN.search(stripped) and not _BIO.search(stripped):
         return ""
     cats: set[str] = set()
@@ -143,9 +174,27 @@ def boilerplate_reason(text: str) -> str:
             cats.add(cat)
     if (len(cats) >= 2 or hits >= 2) and len(stripped) <= _MULTI_MAX:
         return sorted(cats)[0]
+    if len(cats) >= 3:  # a whole sign-up form with its country list: furniture at any length
+        return sorted(cats)[0]
     if _BIO.search(stripped) and (_HANDLE.search(stripped) or len(stripped) < 600):
         return "bio-candidate"
     return ""
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def is_name_list(text: str) -> bool:
+    """A run of names with no sentence in it: a drop-down list, a tag cloud, a country picker.
+
+    Prose, even a paragraph dense with names, has lower-case function words and verbs between
+    them; a list of 40 or more words of which nine in ten are capitalised has not.
+    """
+    words = _TOKEN.findall(text)
+    if len(words) < 40:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.9 * len(words)
 
 
 def is_prose(text: str, min_words: int = 5) -> bool:

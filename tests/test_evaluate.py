@@ -21,3 +21,34 @@ def test_seed_quality_targets() -> None:
     assert len(report.docs) == 3
     table = report.to_table()
     assert report.passed(DEFAULT_TARGETS), table
+
+
+def test_recall_counts_required_items_and_precision_counts_optional_ones_as_right() -> None:
+    from loaders.evaluate import DocReport, _score
+
+    rep = DocReport("d")
+    gold = [{"name": "a"}, {"name": "b", "optional": True}, {"name": "c"}]
+    _score(
+        rep, "actors", gold, ["a", "b", "z"], lambda g, p: g["name"] == p, str, lambda g: g["name"]
+    )
+    s = rep.scores["actors"]
+    assert (s.gold_ok, s.gold) == (1, 2)  # c missed; b optional does not count
+    assert (s.pred_ok, s.pred) == (2, 3)  # b is right although optional; z is false
+    assert rep.missed["actors"] == ["c"] and rep.misses["actors"] == ["z"]
+
+
+def test_dates_agree_at_the_gold_precision() -> None:
+    from datetime import date
+
+    from loaders.evaluate import _date_ok
+
+    day = date(2020, 1, 3)
+    assert _date_ok({"date": day}, day, "day")
+    assert not _date_ok({"date": day}, day, "month")  # a day must be given as a day
+    assert _date_ok({"date": day, "alt_date": date(2020, 1, 2)}, date(2020, 1, 2), "day")
+    assert _date_ok({"date": "2019-12"}, date(2019, 12, 1), "month")
+    assert not _date_ok({"date": "2019-12"}, date(2019, 12, 1), "day")
+    assert _date_ok({"date": 2002}, date(2002, 1, 1), "year")
+    assert _date_ok({"date": None}, None, "day")
+    assert _date_ok({"date": None, "known_date": day}, day, "day")
+    assert not _date_ok({"date": None}, day, "day")

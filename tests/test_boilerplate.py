@@ -1,0 +1,42 @@
+"""Page furniture is recognised by its kind, whatever the site."""
+
+from __future__ import annotations
+
+from loaders.boilerplate import boilerplate_reason, is_name_list
+
+COUNTRIES = " ".join(["Albania Algeria Andorra Angola Argentina Armenia Aruba Australia"] * 6)
+
+
+def test_a_country_picker_is_a_list_not_prose() -> None:
+    assert is_name_list(COUNTRIES)
+    assert boilerplate_reason(COUNTRIES) == "list"
+
+
+def test_a_paragraph_dense_with_names_is_still_prose() -> None:
+    text = (
+        "Secretary of State Mike Pompeo told Fox News on Sunday that President Donald Trump had "
+        "consulted allies in Britain, France and Germany, and that the Iraqi government in "
+        "Baghdad had been told before the strike, while Senate Democrats led by Chuck Schumer "
+        "in Washington demanded to see the intelligence behind it."
+    )
+    assert not is_name_list(text)
+    assert boilerplate_reason(text) == ""
+
+
+def test_a_long_sign_up_form_is_furniture_at_any_length() -> None:
+    form = (
+        "Get our Politics Newsletter. Sign up to receive the day's top stories. Choose your "
+        f"country {COUNTRIES * 7} Please enter a valid email address. By signing up you accept "
+        "the Terms of Use and Privacy Policy. You may unsubscribe at any time. Please check your "
+        "spam folder."
+    )
+    assert len(form) > 2500
+    assert boilerplate_reason(form)
+
+
+def test_contributor_and_contact_lines() -> None:
+    assert boilerplate_reason("Jane Roe in Beirut contributed to this report.") == "credit"
+    assert boilerplate_reason("—With reporting by John Doe/Washington") == "credit"
+    assert boilerplate_reason("Write to Jane Roe at jane.roe@example.com.") == "credit"
+    assert boilerplate_reason("Follow him on Twitter @someone.") == "credit"
+    assert boilerplate_reason("The senator said she had not seen the intelligence.") == ""
