@@ -5,6 +5,7 @@ the raw-Cypher floor and with naive resolvers. One command, one results file:
     python -m bench --full               # and 100k
     python -m bench --sizes 100 --concurrency 1,2 --requests 10 --out /tmp/r   # smoke size
     python -m bench --store both --sizes 1000   # FalkorDB and Neo4j, side by side
+    python -m bench realtext             # the 10,000 real articles (bench.realtext)
 
 `--store` picks the store (`bench.stores`): the embedded FalkorDB (the default), Neo4j (the
 server of NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD, else a test server from tests/neo4j_server.py for
@@ -56,6 +57,7 @@ from bench.floor import FLOORS
 from bench.ingest import proc_mem
 from bench.naive import NESTED_QUERY
 from bench.stores import LABELS, STORES, backend
+from kb.serving import default_workers
 from kb.store.base import GraphStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -280,8 +282,10 @@ class Server:
     """uvicorn in a subprocess on loopback, against one KB_DATA_DIR (or the Neo4j that `env`
     names)."""
 
-    def __init__(self, factory: str, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, factory: str, data_dir: Path, env: dict[str, str] | None = None,
+                 workers: int = 1) -> None:
         self.factory = factory
+        self.workers = workers
         self.data_dir = data_dir
         self.env = env
         self.port = free_port()
@@ -297,6 +301,8 @@ class Server:
             env = {**self.env, "KB_DATA_DIR": str(self.data_dir), "KB_GRAPHIQL": "false"}
         cmd = [sys.executable, "-m", "uvicorn", self.factory, "--factory", "--host", "127.0.0.1",
                "--port", str(self.port), "--log-level", "warning", "--no-access-log"]
+        if self.workers > 1:  # uvicorn's supervisor, as `kb serve --workers N` runs it
+            cmd += ["--workers", str(self.workers)]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
@@ -312,7 +318,14 @@ class Server:
         raise RuntimeError("uvicorn did not answer within 60 s")
 
     def memory(self) -> dict[str, int]:
-        return proc_mem(self.proc.pid) if self.proc else {}
+        """RSS and peak RSS of the server, summed over its worker processes when it has any."""
+        if not self.proc:
+            return {}
+        total: dict[str, int] = {}
+        for pid in [self.proc.pid, *children(self.proc.pid)]:
+            for key, value in proc_mem(pid).items():
+                total[key] = total.get(key, 0) + value
+        return total
 
     def __exit__(self, *_exc: object) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -323,6 +336,15 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (uvicorn's workers; its multiprocessing helper too)."""
+    out: list[int] = []
+    with contextlib.suppress(OSError, ValueError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
 
 
 def run_json(module: str, job: dict[str, Any] | None, args: list[str] | None = None,
@@ -351,6 +373,10 @@ class Config:
     queries: Path
     seed: int
     work: Path
+    workers: int = 1
+    """uvicorn worker processes of the API servers (the product's and the naive one)."""
+    ingest_only: bool = False
+    """Measure ingestion only (no API, floor or naive runs)."""
 
 
 def log(msg: str) -> None:
@@ -392,13 +418,15 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
     ing = out["ingest"]
     log(f"{tag}: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
         f"{ing['failed']} failed)")
+    if cfg.ingest_only:
+        return
     pools = asyncio.run(graph_pools(store.store(data)))
     out["pools"] = {k: len(v) for k, v in pools.items()}
     full = size == cfg.query_size
     out["queries"] = {}
     out["skipped"] = {}
     nested_vars = [{"concept": name} for name in pools.get("concept_name", [])]
-    with Server("bench.serve:product", data, env) as api:
+    with Server("bench.serve:product", data, env, cfg.workers) as api:
         for op in ops:
             if not full and op.kind not in SCALING:
                 continue
@@ -440,7 +468,7 @@ def side_by_side(cfg: Config, data: Path, nested_vars: list[dict[str, Any]],
             "data_dir": str(data), "floor": "nested", "variables": nested_vars,
             "concurrency": conc, "requests": cfg.requests, "duration": cfg.duration,
             "warmup": cfg.warmup}, timeout=cfg.duration + 300, env=env)
-    with Server("bench.serve:naive", data, env) as naive:
+    with Server("bench.serve:naive", data, env, cfg.workers) as naive:
         for conc in cfg.concurrency:
             log(f"naive resolvers at concurrency {conc}")
             out["naive"][str(conc)] = load(cfg, naive.url, NESTED_QUERY, nested_vars, conc)
@@ -490,6 +518,11 @@ def versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] in (["realtext"], ["--realtext"]):  # the real-text benchmark (bench.realtext)
+        from bench import realtext
+
+        return realtext.main(args_in[1:])
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", help="comma-separated corpus sizes (default 1000,10000)")
@@ -505,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--queries", type=Path, default=REPO / "graphql" / "queries")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=default_workers(),
+                    help="uvicorn worker processes per API server (default: as `kb serve`)")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="measure ingestion only (no queries, floor or naive runs)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--what", help="name part of the results file (default: from the sizes)")
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
@@ -527,7 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cfg = Config(sizes, query_size, [int(c) for c in args.concurrency.split(",")],
-                 args.requests, args.duration, args.warmup, args.queries, args.seed, work)
+                 args.requests, args.duration, args.warmup, args.queries, args.seed, work,
+                 max(1, args.workers), args.ingest_only)
     ops = load_operations(cfg.queries)
     stores = list(STORES) if args.store == "both" else [args.store]
     log(f"{len(ops)} operations in {cfg.queries}; sizes {sizes}; stores {stores}; "
@@ -542,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(), "versions": versions(), "config": {
             "sizes": sizes, "query_size": query_size, "concurrency": cfg.concurrency,
             "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
-            "seed": cfg.seed, "queries": str(cfg.queries)},
+            "seed": cfg.seed, "queries": str(cfg.queries), "workers": cfg.workers,
+            "ingest_only": cfg.ingest_only},
         "operations": [{"name": o.name, "file": o.file, "kind": o.kind} for o in ops],
         "store": args.store, "load_start": f"{os.getloadavg()[0]:.2f}", "notes": args.note,
     }
