@@ -283,6 +283,8 @@ def serve(
                 if report.failures:  # a broken install is not an empty graph
                     raise CliError(f"{len(report.failures)} seed document(s) failed to load; "
                                    "not serving an incomplete graph (run `kb doctor`)")
+            console.print(f"graph explorer: http://{host}:{port}/explore", highlight=False,
+                          soft_wrap=True)
             if n > 1:  # the workers connect to the store this process holds open
                 serve_workers(host, port, n)
                 return

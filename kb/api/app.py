@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult
 
 from kb.api.context import Context
 from kb.api.errors import INTERNAL_MESSAGE, STORE_DOWN_MESSAGE, BadInput, Code, NotFound
+from kb.api.explore import OfflineGraphiQL, explore_routes
 from kb.api.export import MEDIA_TYPES, ExportFormat, export_graph
 from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, NUL_MESSAGE, contains_nul
 from kb.api.schema import schema
@@ -90,8 +91,8 @@ class StoreGuard:
         return await self.store.health()
 
 
-class KBGraphQL(GraphQL):
-    """Strawberry's ASGI view with orjson and the per-request context."""
+class KBGraphQL(OfflineGraphiQL, GraphQL):
+    """Strawberry's ASGI view with orjson, the per-request context and an offline GraphiQL."""
 
     def __init__(self, guard: StoreGuard, settings: Settings, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
@@ -284,6 +285,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         Route("/health/ready", ready),
         *(Route(f"/export/graph.{fmt.value}", _export_endpoint(guard, fmt))
           for fmt in ExportFormat),
+        *explore_routes(),
     ]
     middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
     middleware.insert(0, Middleware(

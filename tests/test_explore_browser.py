@@ -1,0 +1,352 @@
+"""The explorer (/explore) and GraphiQL in a real browser: Debian's Chromium driven by Playwright.
+
+`kb serve` runs on the seed graph as a user runs it; the browser is the system Chromium (no
+browser is downloaded), started with no network beyond 127.0.0.1 being needed. Every test fails
+on a console error, an uncaught page error, or a request to any host other than 127.0.0.1: the
+pages must work offline, from the package's own files.
+
+CI installs Chromium in `.ci/run`; without it these tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Page, Playwright, sync_playwright
+from processes import KB, free_port
+
+from kb.api.app import create_app
+from kb.api.explore import STATIC
+from kb.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+YAMAMOTO = "precedent:yamamoto-shoot-down-1943"
+STRIKE = "event:strike-qasem-soleimani-2020-01-03"
+VENDORED = {
+    "cytoscape/cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    "cytoscape/LICENSE": "cytoscape/LICENSE",
+    "graphiql/graphiql.min.js": "graphiql/graphiql.min.js",
+    "graphiql/graphiql.min.css": "graphiql/graphiql.min.css",
+    "graphiql/LICENSE": "graphiql/LICENSE",
+    "react/react.production.min.js": "react/umd/react.production.min.js",
+    "react/LICENSE": "react/LICENSE",
+    "react-dom/react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "react-dom/LICENSE": "react-dom/LICENSE",
+}
+"""Vendored file -> its source in node_modules (tools/vendor-static copies them)."""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kb serve` on a fresh embedded store, which it seeds; yields its base URL. Its output
+    is kept to check that it prints the explorer's address."""
+    tmp = tmp_path_factory.mktemp("explore")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
+    env.update({"KB_DATA_DIR": str(tmp / "data"), "KB_GRAPH": "explore", "PYTHONUNBUFFERED": "1"})
+    port = free_port()
+    log = tmp / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [KB, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, base, log)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert f"{base}/explore" in log.read_text(), "kb serve did not print the explorer's address"
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"kb serve exited: {log.read_text()}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("kb serve did not become ready")
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@dataclass
+class Watched:
+    """A page and what it did that a test fails on."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        """Requests to any host but 127.0.0.1 (a blob: URL names its page's origin)."""
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url[5:] if url.startswith("blob:") else url)
+            if parts.scheme == "data":
+                continue
+            if parts.hostname != "127.0.0.1":
+                out.append(url)
+        return out
+
+    def check(self) -> None:
+        assert self.errors == [], f"console or page errors: {self.errors}"
+        assert self.foreign() == [], f"requests left 127.0.0.1: {self.foreign()}"
+
+
+@pytest.fixture
+def watched(playwright: Playwright, tmp_path: Path) -> Iterator[Watched]:
+    """The system Chromium (never a downloaded browser) with a fresh profile, one page."""
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
+    )
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path / "profile",
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1400, "height": 900},
+        accept_downloads=True,
+    )
+    w = Watched(context.pages[0] if context.pages else context.new_page())
+    w.page.on("console", lambda m: w.errors.append(m.text) if m.type == "error" else None)
+    w.page.on("pageerror", lambda exc: w.errors.append(f"page error: {exc}"))
+    context.on("request", lambda r: w.requests.append(r.url))
+    yield w
+    context.close()
+
+
+def _ready(page: Page) -> None:
+    page.wait_for_selector("body[data-state=ready]", timeout=30_000)
+
+
+def _click_node(page: Page, node_id: str, shift: bool = False) -> None:
+    """Click a node where Cytoscape drew it, with the real mouse."""
+    box = page.locator("#cy").bounding_box()
+    assert box is not None
+    pos = page.evaluate("(id) => window.explorer.cy.getElementById(id).renderedPosition()", node_id)
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    if shift:
+        page.keyboard.up("Shift")
+
+
+def _claim(base: str, claim_id: str) -> dict[str, Any]:
+    query = """query($id: ID!) { node(id: $id) { ... on Claim {
+      text speaker { name } document { title publisher }
+      evidence { quote passage { text } } } } }"""
+    body = httpx.post(f"{base}/graphql", json={"query": query, "variables": {"id": claim_id}})
+    return body.json()["data"]["node"]
+
+
+def test_search_neighbourhood_claim_and_path_on_the_seed_graph(
+    served: str, watched: Watched, tmp_path: Path
+) -> None:
+    page = watched.page
+    page.goto(f"{served}/explore")
+    _ready(page)
+
+    page.fill("#search", "Yamamoto")
+    page.press("#search", "Enter")
+    hit = page.locator(f'#hits li[data-id="{YAMAMOTO}"] button.open')
+    hit.click()
+    _ready(page)
+    assert f"#focus={YAMAMOTO}&depth=1" in page.url
+
+    distinguishing = page.evaluate(
+        """(p) => window.explorer.cy.edges()
+        .filter((e) => e.data('type') === 'CITES_PRECEDENT' && e.data('target') === p
+                       && e.data('treatment') === 'distinguishes')
+        .map((e) => e.data('source'))""",
+        YAMAMOTO,
+    )
+    assert distinguishing, "no claim on screen distinguishes the Yamamoto precedent"
+    claim_id = sorted(distinguishing)[0]
+    _click_node(page, claim_id)
+    _ready(page)
+    claim = _claim(served, claim_id)
+    mark = page.locator("#details blockquote.passage mark.quote")
+    assert mark.inner_text() == claim["evidence"]["quote"]
+    assert claim["evidence"]["passage"]["text"] in page.inner_text("#details blockquote.passage")
+    details = page.inner_text("#details")
+    assert claim["speaker"]["name"] in details
+    assert claim["document"]["title"] in details
+    assert "distinguishes" in details
+
+    page.select_option("#search-label", "Event")
+    page.fill("#search", "Baghdad International Airport")
+    page.press("#search", "Enter")
+    page.locator(f'#hits li[data-id="{STRIKE}"] button.add').click()
+    _ready(page)
+    _click_node(page, YAMAMOTO)
+    _ready(page)
+    _click_node(page, STRIKE, shift=True)
+    _ready(page)
+    page.click("#find-path")
+    _ready(page)
+    steps = page.locator("#path-result li").evaluate_all("(els) => els.map((e) => e.dataset.id)")
+    assert steps[0] == YAMAMOTO and steps[-1] == STRIKE and len(steps) >= 3
+    on_path = page.evaluate("window.explorer.cy.nodes('.on-path').map((n) => n.id())")
+    assert set(steps) == set(on_path)
+    assert not any(s.startswith("passage:") for s in steps), "argument mode passed a passage"
+    assert "path=" in page.url
+    assert page.locator("#timeline .tick").count() >= 1
+
+    shot = tmp_path / "explore.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    watched.check()
+
+
+def test_the_url_restores_the_view_and_times_the_first_drawing(
+    served: str, watched: Watched
+) -> None:
+    """A shared link draws the same view; the page notes when the graph was drawn."""
+    page = watched.page
+    page.goto(f"{served}/explore#focus={YAMAMOTO}&depth=1&path={YAMAMOTO},{STRIKE}")
+    _ready(page)
+    drawn = page.evaluate("window.explorer.drawnAt")
+    assert drawn is not None
+    print(f"\nexplorer: navigation to graph drawn in {drawn:.0f} ms (seed graph)")
+    ids = page.evaluate("window.explorer.cy.nodes().map((n) => n.id())")
+    assert YAMAMOTO in ids and STRIKE in ids
+    assert page.locator("#path-result li").count() >= 3
+    with page.expect_download() as download:
+        page.click("#export-json")
+    exported = Path(download.value.path()).read_text()
+    assert YAMAMOTO in exported and '"elements"' in exported
+    with page.expect_download() as download:
+        page.click("#export-png")
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    watched.check()
+
+
+def test_a_refused_query_is_shown_with_its_code(served: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{served}/explore#focus={YAMAMOTO}&depth=9")
+    page.wait_for_selector("body[data-state=error]")
+    banner = page.inner_text("#banner")
+    assert "refused" in banner and "BAD_USER_INPUT" in banner and "depth" in banner
+    watched.check()
+
+
+@pytest.fixture
+def store_down() -> Iterator[str]:
+    """The API with its store unreachable (a Neo4j address nothing listens on)."""
+    settings = Settings.from_env(
+        {"NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "NEO4J_PASSWORD": "x"}
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="critical")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_store_down_is_said_plainly(store_down: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{store_down}/explore")
+    page.wait_for_selector("body[data-state=error]")
+    banner = page.inner_text("#banner")
+    assert "store is unavailable" in banner and "STORE_UNAVAILABLE" in banner
+    watched.check()
+
+
+def test_graphiql_and_all_its_assets_load_from_the_server(served: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{served}/graphql")
+    page.wait_for_selector(".graphiql-container", timeout=30_000)
+    page.locator(".graphiql-execute-button").click()
+    page.wait_for_function(
+        "() => (document.querySelector('.result-window') || {}).innerText"
+        "?.includes('precedent:yamamoto')",
+        timeout=30_000,
+    )
+    assets = [u for u in watched.requests if "/static/" in u]
+    assert {urlsplit(u).path for u in assets} >= {
+        "/static/vendor/react/react.production.min.js",
+        "/static/vendor/react-dom/react-dom.production.min.js",
+        "/static/vendor/graphiql/graphiql.min.js",
+        "/static/vendor/graphiql/graphiql.min.css",
+    }
+    watched.check()
+
+
+def test_graphiql_switched_off_serves_no_ide() -> None:
+    """KB_GRAPHIQL=false: a browser's GET /graphql gets no IDE page (Strawberry refuses it)."""
+    from starlette.testclient import TestClient
+
+    app = create_app(
+        Settings.from_env(
+            {"KB_GRAPHIQL": "false", "NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+        )
+    )
+    client = TestClient(app)
+    off = client.get("/graphql", headers={"Accept": "text/html"})
+    assert "graphiql" not in off.text.lower()
+    assert off.status_code != 200 or "text/html" not in off.headers.get("content-type", "")
+    on = TestClient(
+        create_app(Settings.from_env({"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}))
+    )
+    page = on.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "/static/vendor/graphiql/graphiql.min.js" in page.text
+
+
+def test_vendored_libraries_are_the_locked_npm_files_with_their_licences() -> None:
+    """The shipped copies are exactly what package-lock.json installs (tools/vendor-static)."""
+    node_modules = ROOT / "node_modules"
+    if not (node_modules / "cytoscape").is_dir():
+        pytest.skip("node_modules is not installed (npm ci)")
+    for vendored, source in VENDORED.items():
+        assert filecmp.cmp(STATIC / "vendor" / vendored, node_modules / source, shallow=False), (
+            f"{vendored} differs from node_modules/{source}: run tools/vendor-static"
+        )
+    shipped = sum(p.stat().st_size for p in STATIC.rglob("*") if p.is_file())
+    print(f"\nexplorer and GraphiQL assets: {shipped} bytes")
