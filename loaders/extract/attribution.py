@@ -1,0 +1,487 @@
+"""Attribution: who asserts what each sentence says.
+
+The patterns of news English, with their words from ``seeds/ontology/attribution.yaml``:
+quote then speaker (``"…," X said`` / ``"…," said X``), speaker then quote or indirect speech
+(``X said (that) …``, ``X, who …, said``, ``X told Y that …``, ``X: "…"``), ``according to X``,
+a participle after the speaker's clause (``X rejected …, saying …``), several speakers at once
+(``X and Y said``: one claim each), a quotation that spans sentences (every sentence of it is
+the speaker's), and anonymous sources that tell an outlet (the outlet speaks). A sentence with
+no attribution is the document's own voice: the author named in the byline, else "the author".
+
+Speakers resolve through the actor stage's mentions; pronouns ("he said") to the last person
+named, collective noun phrases ("three GOP senators", "most experts") to a group speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from kb.model import Label, entity_id
+from loaders.extract.actors import ActorMention, ActorResult
+from loaders.extract.context import DocContext, PassageView
+from loaders.extract.lexicons import AttributionLexicon, attribution_lexicon
+
+try:
+    from loaders.outlets import resolve_outlet as _resolve_outlet
+except ImportError:  # pragma: no cover
+    _resolve_outlet = None
+
+# What may stand between a speaker's name and the reporting verb: auxiliaries, adverbs and an
+# appositive or relative clause set off by commas ("Esper, who spoke at the Pentagon, said").
+_BETWEEN = re.compile(
+    r"^(?:\s*,\s*[^,\"“”]{1,150}?,)?\s*(?:(?:has|have|had|also|later|repeatedly|meanwhile|"
+    r"then|again|publicly|previously|would|will|could|may|might|did|does|do|quickly|"
+    r"immediately|reportedly|further|flatly|first|already|once|often|privately|openly|"
+    r"explicitly|strongly|sharply|recently|in\s+turn|at\s+the\s+time|too|both|,|more|most|"
+    r"less|earlier|[a-z]+ly|"
+    r"of\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?|\([^()]{1,24}\))\s*)*$",
+    re.I,
+)
+_OBJECT_OF = re.compile(r"\b(?:of|on|against|to|for|with|by|at|in|from|about)\s+(?:the\s+)?$")
+_QUOTE_CLOSE_BEFORE = re.compile(r"[”\"’'][\s,]*$|,\s*$")
+_QUOTED_SPEAKER = re.compile(r"[,.!?—–-]\s*[”\"’]\s+(?:[^\s\"“”]+\s+){0,8}$")
+_TITLE_WORDS = re.compile(
+    r"^\s*(?:(?:the|former|then|then-|top|senior|outgoing|incoming|acting|retired)\s+|"
+    r"[A-Z][\w.'’-]*\s+){0,5}$",
+)
+_SURNAME = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?P<n>[A-Z][\w'’-]+)\s+" + r"{aux}$")
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3})\s*(?:\([A-Za-z .&]{1,30}\))?"
+    r"\s*[—–]+\s*|^\s*[A-Z]{2,}(?:[ ,]+[A-Z]{2,})*\s*(?:\([A-Za-z .&]{1,30}\))?\s*[-—–]+\s*"
+)
+_ANON = re.compile(r"\b(?:sources?|officials?|people|person)\b[^.]{0,60}$", re.I)
+_OUTLET_NP = re.compile(
+    r"((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})(?:\s*,[^,]{0,90},)?"
+    r"\s*(?:(?:has|had|also|later)\s+)*$"
+)
+_AUX = r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|[a-z]+ly)\s+)*"
+_SURNAME = re.compile(_SURNAME.pattern.replace("{aux}", _AUX))
+_PRONOUN = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+" + _AUX + "$")
+_PRESIDENT = re.compile(r"\b[Tt]he\s+[Pp]resident(?:\s*,[^,“”\"]{1,150},)?\s+" + _AUX + "$")
+_PAIR = re.compile(r"(?:^|(?<=[\s,;:“\"]))[Tt]he\s+(?:pair|two|duo|two\s+men|two\s+women)\s+"
+                   + _AUX + "$")
+_SIGNATURE = re.compile(r"(?:^\s*|[—–-]\s*)(?P<who>[^—–()\n]{2,60}?)\s*\(@\w{1,30}\)\s*"
+                        r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
+_BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
+_PLURAL_OR_MODAL = re.compile(r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+$", re.I)
+_OPEN = "“"
+_CLOSE = "”"
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    id: str | None
+    """Actor or outlet id; None for the document's own voice when no author is named."""
+    name: str
+    label: Label = Label.ACTOR
+    new_kind: str | None = None
+    """"Group" / "Organisation" when the attribution stage made this speaker up."""
+
+
+@dataclass(slots=True)
+class Attribution:
+    view: PassageView
+    speakers: list[Speaker]
+    start: int
+    end: int
+    """Raw offsets of the evidence: the sentence without dateline or markup at its edges."""
+    attributed: bool
+    own: bool = True
+    """False when the speaker was inherited (a quotation spanning sentences)."""
+
+
+@dataclass(slots=True)
+class _State:
+    last_person: str | None = None
+    last_plural: list[Speaker] = field(default_factory=list)
+    """The last speakers named together ("Milley and Esper", "Democrats"): who "they" are."""
+    new: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _evidence_bounds(text: str) -> tuple[int, int]:
+    start = 0
+    m = _DATELINE.match(text)
+    if m and m.end() < len(text) // 2:
+        start = m.end()
+    end = len(text.rstrip())
+    while start < end and text[start] in " \t\n*#>-•":
+        start += 1
+    while end > start and text[end - 1] in " \t\n*":
+        end -= 1
+    return start, end
+
+
+class Attributor:
+    """Resolves the speaker of each sentence of one document (see the module docstring)."""
+
+    def __init__(self, ctx: DocContext, actors: ActorResult, outlet_names: set[str]) -> None:
+        self.ctx = ctx
+        self.actors = actors
+        self.outlets = set(outlet_names)
+        self.lex: AttributionLexicon = attribution_lexicon()
+        self.state = _State()
+        author = ctx.doc.meta.author
+        actor = actors.actors.get(entity_id(Label.ACTOR, author)) if author else None
+        self.voice = Speaker(actor.id if actor else None, author or "the author")
+
+    # --- speaker look-ups ---------------------------------------------------------------
+
+    def outlet(self, phrase: str) -> Speaker | None:
+        phrase = phrase.strip(' ,."“”')
+        if not phrase:
+            return None
+        name = None
+        if _resolve_outlet is not None:
+            try:
+                name = _resolve_outlet(phrase, self.outlets, generic=False)
+            except Exception:
+                name = None
+        name = name or self.ctx.onto.lookup_outlet(phrase)
+        if not name:
+            return None
+        return Speaker(entity_id(Label.OUTLET, name), name, Label.OUTLET)
+
+    def _actor(self, m: ActorMention) -> Speaker | None:
+        actor = self.actors.actors.get(m.actor_id)
+        if actor is None:
+            return None
+        if actor.type.value == "Person":
+            self.state.last_person = actor.id
+        return Speaker(actor.id, actor.name)
+
+    def _group(self, np: str) -> Speaker:
+        np = re.sub(r"\s+", " ", np).strip()
+        name = re.sub(r"^(?:[Tt]he)\s+", "", np)
+        if name[:1].isupper() and len(name.split()) > 1 and name.split()[0].lower() in {
+            "some", "many", "several", "most", "other", "top", "senior", "former", "leading",
+        }:
+            name = name[0].lower() + name[1:]
+        aid = entity_id(Label.ACTOR, name)
+        existing = self.actors.actors.get(aid)
+        if existing is not None:
+            return Speaker(existing.id, existing.name)
+        self.state.new[aid] = (name, "Group")
+        return Speaker(aid, name, Label.ACTOR, "Group")
+
+    def _coordinated(self, view: PassageView, m: ActorMention) -> list[Speaker]:
+        """Other speakers joined to the one at ``m`` by "and" or commas ("X and Y said")."""
+        out: list[Speaker] = []
+        base = view.start
+        text = view.masked
+        before = self.actors.in_span(base, m.start)
+        cursor = m.start
+        for other in reversed(before):
+            gap = text[other.end - base : cursor - base]
+            if not re.fullmatch(r"\s*(?:,|,?\s+and)\s+", gap):
+                break
+            sp = self._actor(other)
+            if sp and sp.id not in {s.id for s in out}:
+                out.append(sp)
+            cursor = other.start
+        return out
+
+    def subject(self, view: PassageView, vstart: int) -> list[Speaker]:
+        """The speakers named just before a reporting verb at ``vstart`` (masked offsets)."""
+        text = view.masked
+        base = view.start
+        head = text[:vstart]
+        clause_start = head.rfind(_CLOSE) + 1
+        mentions = self.actors.in_span(base + clause_start, base + vstart)
+        for m in list(reversed(mentions))[:4]:  # the nearest first; one inside an appositive
+            between = text[m.end - base : vstart]
+            if not _BETWEEN.match(between):
+                continue
+            if _OBJECT_OF.search(text[: m.start - base]) and not between.lstrip().startswith(","):
+                break  # "the killing of Soleimani, said ..." is not Soleimani speaking
+            sp = self._actor(m)
+            if sp is None:
+                break
+            joined = list(reversed(self._coordinated(view, m)))
+            first = joined[0] if joined else None
+            lead = text[: (self._mention_start(view, first) if first else m.start - base)]
+            if _PRONOUN_AND.search(lead) and self.state.last_person:
+                actor = self.actors.actors.get(self.state.last_person)
+                if actor and actor.id != sp.id:
+                    joined.insert(0, Speaker(actor.id, actor.name))
+            found = [*joined, sp]
+            if len(found) > 1:
+                self.state.last_plural = found
+            return found
+        om = _OUTLET_NP.search(head)
+        if om:
+            sp = self.outlet(om.group(1))
+            if sp:
+                return [sp]
+        sm = _SURNAME.search(head)
+        if sm:
+            person = self._by_surname(sm.group("n"))
+            if person:
+                return [person]
+        if _PRESIDENT.search(head) and self.actors.president_id:
+            actor = self.actors.actors.get(self.actors.president_id)
+            if actor:
+                return [Speaker(actor.id, actor.name)]
+        if _PAIR.search(head) and self.state.last_plural:
+            return list(self.state.last_plural)
+        pm = _PRONOUN.search(head)
+        if pm:
+            word = pm.group("p").lower()
+            if word in self.lex.person_pronouns and self.state.last_person:
+                actor = self.actors.actors.get(self.state.last_person)
+                if actor:
+                    return [Speaker(actor.id, actor.name)]
+            if word in self.lex.group_pronouns and self.state.last_plural:
+                return list(self.state.last_plural)
+            return []
+        cm = self.lex.collective.search(head[clause_start:])
+        if cm:
+            np = cm.group("np")
+            if re.fullmatch(r"(?i)(?:the\s+)?sources?", np.strip()):
+                return []
+            found = [self._group(np)]
+            other = self.lex.collective.search(head[clause_start : clause_start + cm.start("np")]
+                                               .rstrip().removesuffix(" and"))
+            if other and head[clause_start + cm.start("np") - 5 : clause_start + cm.start("np")
+                              ].strip() == "and":
+                found.insert(0, self._group(other.group("np")))
+            self.state.last_plural = found
+            return found
+        return []
+
+    def _named_person(self, name: str) -> Speaker | None:
+        """A signature's name ("— Jane Doe (@handle)") that the actor stage did not see."""
+        name = " ".join(name.split())
+        if not re.fullmatch(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}", name):
+            return None
+        aid = entity_id(Label.ACTOR, name)
+        known = self.actors.actors.get(aid)
+        if known is not None:
+            return Speaker(known.id, known.name)
+        self.state.new[aid] = (name, "Person")
+        return Speaker(aid, name, Label.ACTOR, "Person")
+
+    def _by_surname(self, word: str) -> Speaker | None:
+        """A person already named, referred to by surname alone ("Haley said")."""
+        hits = [
+            a for a in self.actors.actors.values()
+            if a.type.value == "Person" and len(a.name.split()) > 1
+            and a.name.split()[-1].strip(".,") == word
+        ]
+        if len(hits) != 1:
+            return None
+        self.state.last_person = hits[0].id
+        return Speaker(hits[0].id, hits[0].name)
+
+    def _mention_start(self, view: PassageView, speaker: Speaker) -> int:
+        for m in self.actors.in_span(view.start, view.start + len(view.masked)):
+            if m.actor_id == speaker.id:
+                return m.start - view.start
+        return 0
+
+    def sentence_subject(self, view: PassageView, vstart: int) -> list[Speaker]:
+        """For a participle ("…, saying"): the actor the sentence opens with, as its subject."""
+        text = view.masked
+        lead = len(text) - len(text.lstrip())
+        for m in self.actors.in_span(view.start, view.start + vstart):
+            offset = m.start - view.start
+            if offset - lead <= 4 or re.fullmatch(r"\s*(?:[Tt]he\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}",
+                                                   text[lead:offset]):
+                sp = self._actor(m)
+                return [sp] if sp else []
+            break
+        if re.match(r"\s*[Tt]he\s+[Pp]resident\b", text) and self.actors.president_id:
+            actor = self.actors.actors.get(self.actors.president_id)
+            if actor:
+                return [Speaker(actor.id, actor.name)]
+        return []
+
+    def after(self, view: PassageView, vend: int) -> list[Speaker]:
+        """An inverted speaker right after the verb: ``"…," said Defense Secretary Mark Esper``."""
+        base = view.start
+        text = view.masked
+        for m in self.actors.in_span(base + vend, base + min(len(text), vend + 80)):
+            if _TITLE_WORDS.match(text[vend : m.start - base]):
+                sp = self._actor(m)
+                return [sp] if sp else []
+            break
+        return []
+
+    # --- one sentence -------------------------------------------------------------------
+
+    def own(self, view: PassageView) -> list[Speaker]:
+        """The speakers this sentence itself names, or [] when it names none."""
+        text = view.masked
+        for vm in self.lex.verb.finditer(text):
+            if vm.group("verb")[0].isupper() and text[: vm.start()].strip():
+                continue  # "United States", "Briefing Room": a name, not a verb
+            form = vm.group("verb").lower()
+            lemma = self.lex.lemma.get(form, form)
+            need = self.lex.needs_object.get(lemma)
+            quoted_before = bool(_QUOTED_SPEAKER.search(text[: vm.start()]))
+            if need and not quoted_before and not need.match(text[vm.end() :]):
+                continue
+            # a bare base form is as often a noun ("a claim", "the state"): only after a plural
+            # or modal subject, which ``subject`` resolves
+            if (
+                form == lemma
+                and lemma not in _BASE_FORM_VERBS
+                and not _PLURAL_OR_MODAL.search(text[: vm.start()])
+            ):
+                continue
+            if form in {"told", "tell", "tells"} and _ANON.search(text[: vm.start()]):
+                om = re.match(r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+                              text[vm.end() :])
+                sp = self.outlet(om.group(1)) if om else None
+                if sp:
+                    return [sp]
+            if _QUOTE_CLOSE_BEFORE.search(text[: vm.start()]):
+                inv = self.after(view, vm.end())
+                if inv:
+                    return inv
+            found = self.subject(view, vm.start())
+            if not found and form.endswith("ing"):
+                found = self.sentence_subject(view, vm.start())
+            if found:
+                return found
+        am = self.lex.source.search(text)
+        if am:
+            src_start = view.start + am.start("src")
+            src_end = view.start + am.end("src")
+            mentions = self.actors.in_span(src_start, src_end)
+            sp = self.outlet(am.group("src"))
+            if sp:
+                return [sp]
+            if mentions:
+                found = self._actor(mentions[0])
+                return [found] if found else []
+            cm = self.lex.collective.search(am.group("src").strip())
+            if cm:
+                return [self._group(cm.group("np"))]
+            src = " ".join(am.group("src").split())
+            if re.fullmatch(r"(?:[A-Z][\w'’&-]+\s+){1,4}[A-Z][\w'’&-]+", src):
+                # "according to Amnesty International": an organisation nobody listed
+                aid = entity_id(Label.ACTOR, src)
+                self.state.new.setdefault(aid, (src, "Organisation"))
+                return [Speaker(aid, src, Label.ACTOR, "Organisation")]
+        colon = re.match(r"^\s*(?P<who>[^:“\"]{2,60}):\s*[“\"]", text)
+        if colon:
+            mentions = self.actors.in_span(view.start, view.start + colon.end("who"))
+            if mentions:
+                found = self._actor(mentions[-1])
+                return [found] if found else []
+        link = self._trailing_link(view)
+        if link:
+            sp = self.outlet(link)
+            if sp:
+                return [sp]
+        return []
+
+    def _trailing_link(self, view: PassageView) -> str | None:
+        """The text of a link right after a passage: a bullet's "([Politico](...))" source."""
+        end = view.passage.end
+        for link in self.ctx.doc.links:
+            if end <= link.start <= end + 12:
+                return link.text
+        return None
+
+    def _remember_subject(self, view: PassageView) -> None:
+        """The first person named near a sentence's start is who "he" means next."""
+        for m in self.actors.in_span(view.start, view.start + min(80, len(view.masked))):
+            actor = self.actors.actors.get(m.actor_id)
+            if actor is not None and actor.type.value == "Person":
+                self.state.last_person = actor.id
+            break
+
+    # --- the document -------------------------------------------------------------------
+
+    def _paragraphs(self, views: list[PassageView]) -> list[int]:
+        """The paragraph (block between blank lines of the raw text) each sentence is in."""
+        breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(self.ctx.raw)]
+        return [bisect_right(breaks, v.start) for v in views]
+
+    def _signed(self, views: list[PassageView], paragraphs: list[int]) -> dict[int, list[Speaker]]:
+        """An embedded post ends "— Name (@handle) date": its sentences are that person's."""
+        out: dict[int, list[Speaker]] = {}
+        for i, view in enumerate(views):
+            m = _SIGNATURE.search(view.masked)
+            if not m:
+                continue
+            mentions = self.actors.in_span(view.start + m.start("who"), view.start + m.end("who"))
+            sp = self._actor(mentions[0]) if mentions else self._named_person(m.group("who"))
+            if sp is None:
+                continue
+            j = i
+            while j >= 0 and paragraphs[j] == paragraphs[i]:
+                out[j] = [sp]
+                j -= 1
+        return out
+
+    def run(self, views: list[PassageView]) -> list[Attribution]:
+        """One attribution per sentence, quotations that span sentences carried across."""
+        out: list[Attribution] = []
+        in_quote = False
+        run_start = 0
+        paragraphs = self._paragraphs(views)
+        signed = self._signed(views, paragraphs)
+        for i, view in enumerate(views):
+            text = view.masked
+            s, e = _evidence_bounds(text)
+            if i and paragraphs[i] != paragraphs[i - 1]:
+                in_quote = False  # a quotation does not run on past its paragraph here
+            continues = in_quote
+            speakers = signed.get(i) or self.own(view)
+            att = Attribution(
+                view, speakers, view.start + s, view.start + e, bool(speakers), bool(speakers)
+            )
+            if not continues:
+                run_start = len(out)
+            out.append(att)
+            if not speakers:
+                self._remember_subject(view)
+            for ch in text:
+                if ch == _OPEN:
+                    in_quote = True
+                elif ch == _CLOSE:
+                    in_quote = False
+                elif ch == '"':
+                    in_quote = not in_quote
+            if not in_quote:
+                self._close_run(out, run_start)
+        self._close_run(out, run_start)
+        self._standalone_quotes(out)
+        for att in out:
+            if not att.speakers:
+                att.speakers = [self.voice]
+        return out
+
+    @staticmethod
+    def _close_run(out: list[Attribution], start: int) -> None:
+        """A quotation over several sentences is the speaker's wherever the speaker is named."""
+        run = out[start:]
+        if len(run) < 2:
+            return
+        named = next((a for a in run if a.speakers), None)
+        if named is None:
+            return
+        for a in run:
+            if not a.speakers:
+                a.speakers, a.attributed, a.own = list(named.speakers), True, False
+
+    @staticmethod
+    def _standalone_quotes(out: list[Attribution]) -> None:
+        """A sentence that is only a quotation continues the speaker quoted just before."""
+        for prev, att in pairwise(out):
+            body = att.view.masked.strip()
+            if att.speakers or not prev.attributed or not prev.speakers:
+                continue
+            if body[:1] in {_OPEN, '"'} and body.rstrip(".")[-1:] in {_CLOSE, '"'}:
+                att.speakers, att.attributed, att.own = list(prev.speakers), True, False
+
+    @property
+    def new_actors(self) -> dict[str, tuple[str, str]]:
+        return self.state.new

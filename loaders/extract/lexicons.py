@@ -1,0 +1,123 @@
+"""The cue lexicons of the claim stages, read from data files beside the ontology.
+
+Word lists are data (``seeds/ontology/attribution.yaml``, ``seeds/ontology/stance.yaml``), not
+Python constants, so that a reviewer can read and extend them without touching code. They are
+loaded and compiled once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from seeds import ontology_dir
+
+
+def _yaml(name: str) -> dict[str, Any]:
+    with (ontology_dir() / name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def inflections(verb: str) -> list[str]:
+    """-s, -ed and -ing forms of a regular English verb, with the usual spelling rules."""
+    if verb.endswith("e"):
+        return [verb + "s", verb + "d", verb[:-1] + "ing"]
+    if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
+        return [verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"]
+    if re.search(r"(?:s|sh|ch|x|z)$", verb):
+        return [verb + "es", verb + "ed", verb + "ing"]
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", verb):  # stop -> stopped, but not "vow"
+        return [verb + "s", verb + verb[-1] + "ed", verb + verb[-1] + "ing"]
+    return [verb + "s", verb + "ed", verb + "ing"]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionLexicon:
+    verb: re.Pattern[str]
+    """Any form of a reporting verb; group ``verb`` is the form, ``lemma`` found by ``lemma``."""
+    lemma: dict[str, str]
+    needs_object: dict[str, re.Pattern[str]]
+    source: re.Pattern[str]
+    """"according to X" and its kin; group ``src`` is the source's words."""
+    collective: re.Pattern[str]
+    """A noun phrase ending in a collective head, at the end of the text searched."""
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StanceLexicon:
+    supports: re.Pattern[str]
+    attacks: re.Pattern[str]
+    negator: re.Pattern[str]
+    rejecting: re.Pattern[str]
+    agreement: re.Pattern[str]
+    rebuttal: re.Pattern[str]
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def attribution_lexicon() -> AttributionLexicon:
+    data = _yaml("attribution.yaml")
+    lemma: dict[str, str] = {}
+    irregular = data.get("irregular") or {}
+    for verb in data["verbs"]:
+        for form in [verb, *inflections(verb), *irregular.get(verb, [])]:
+            lemma.setdefault(form, verb)
+    forms = sorted(lemma, key=len, reverse=True)
+    verb_re = re.compile(r"\b(?P<verb>" + "|".join(map(re.escape, forms)) + r")\b", re.I)
+    needs = {
+        v: re.compile(_alternation(pats), re.I)
+        for v, pats in (data.get("needs_object") or {}).items()
+    }
+    sources = sorted(data.get("source_phrases") or [], key=len, reverse=True)
+    source = re.compile(
+        r"\b(?:" + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sources) + r")\s+"
+        r"(?P<src>[^,.;:()\"“”]{2,80})",
+        re.I,
+    )
+    heads = sorted(
+        [*(data.get("collective") or []), *(data.get("singular") or [])], key=len, reverse=True
+    )
+    head_re = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
+    modifiers = "|".join(re.escape(m) for m in sorted(data.get("modifiers") or [], key=len,
+                                                        reverse=True))
+    collective = re.compile(
+        r"(?:^|(?<=[\s,;:—–-]))(?P<np>(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|"
+        rf"(?i:{modifiers})|[A-Z][\w.'’&-]*|\d+)\s+){{0,5}}"
+        rf"(?:{head_re}))\s*$",
+    )
+    pron = data.get("pronouns") or {}
+    return AttributionLexicon(
+        verb=verb_re,
+        lemma=lemma,
+        needs_object=needs,
+        source=source,
+        collective=collective,
+        person_pronouns=frozenset(pron.get("person") or []),
+        group_pronouns=frozenset(pron.get("group") or []),
+    )
+
+
+@lru_cache(maxsize=1)
+def stance_lexicon() -> StanceLexicon:
+    data = _yaml("stance.yaml")
+
+    def words(key: str) -> re.Pattern[str]:
+        return re.compile(r"\b(?:" + _alternation(data[key]) + ")", re.I)
+
+    return StanceLexicon(
+        supports=words("supports"),
+        attacks=words("attacks"),
+        negator=re.compile(r"\b(?:" + _alternation(data["negators"]) + r")\b", re.I),
+        rejecting=words("rejecting"),
+        agreement=words("agreement"),
+        rebuttal=words("rebuttal"),
+    )
