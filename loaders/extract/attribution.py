@@ -61,10 +61,13 @@ _AUX = r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earli
 _SURNAME = re.compile(_SURNAME.pattern.replace("{aux}", _AUX))
 _PRONOUN = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+" + _AUX + "$")
 _PRESIDENT = re.compile(r"\b[Tt]he\s+[Pp]resident(?:\s*,[^,“”\"]{1,150},)?\s+" + _AUX + "$")
-_PAIR = re.compile(r"(?:^|(?<=[\s,;:“\"]))[Tt]he\s+(?:pair|two|duo|two\s+men|two\s+women)\s+"
-                   + _AUX + "$")
-_SIGNATURE = re.compile(r"(?:^\s*|[—–-]\s*)(?P<who>[^—–()\n]{2,60}?)\s*\(@\w{1,30}\)\s*"
-                        r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$")
+_PAIR = re.compile(
+    r"(?:^|(?<=[\s,;:“\"]))[Tt]he\s+(?:pair|two|duo|two\s+men|two\s+women)\s+" + _AUX + "$"
+)
+_SIGNATURE = re.compile(
+    r"(?:^\s*|[—–-]\s*)(?P<who>[^—–()\n]{2,60}?)\s*\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$"
+)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
@@ -157,9 +160,22 @@ class Attributor:
     def _group(self, np: str) -> Speaker:
         np = re.sub(r"\s+", " ", np).strip()
         name = re.sub(r"^(?:[Tt]he)\s+", "", np)
-        if name[:1].isupper() and len(name.split()) > 1 and name.split()[0].lower() in {
-            "some", "many", "several", "most", "other", "top", "senior", "former", "leading",
-        }:
+        if (
+            name[:1].isupper()
+            and len(name.split()) > 1
+            and name.split()[0].lower()
+            in {
+                "some",
+                "many",
+                "several",
+                "most",
+                "other",
+                "top",
+                "senior",
+                "former",
+                "leading",
+            }
+        ):
             name = name[0].lower() + name[1:]
         aid = entity_id(Label.ACTOR, name)
         existing = self.actors.actors.get(aid)
@@ -244,10 +260,14 @@ class Attributor:
             if re.fullmatch(r"(?i)(?:the\s+)?sources?", np.strip()):
                 return []
             found = [self._group(np)]
-            other = self.lex.collective.search(head[clause_start : clause_start + cm.start("np")]
-                                               .rstrip().removesuffix(" and"))
-            if other and head[clause_start + cm.start("np") - 5 : clause_start + cm.start("np")
-                              ].strip() == "and":
+            other = self.lex.collective.search(
+                head[clause_start : clause_start + cm.start("np")].rstrip().removesuffix(" and")
+            )
+            if (
+                other
+                and head[clause_start + cm.start("np") - 5 : clause_start + cm.start("np")].strip()
+                == "and"
+            ):
                 found.insert(0, self._group(other.group("np")))
             self.state.last_plural = found
             return found
@@ -268,8 +288,10 @@ class Attributor:
     def _by_surname(self, word: str) -> Speaker | None:
         """A person already named, referred to by surname alone ("Haley said")."""
         hits = [
-            a for a in self.actors.actors.values()
-            if a.type.value == "Person" and len(a.name.split()) > 1
+            a
+            for a in self.actors.actors.values()
+            if a.type.value == "Person"
+            and len(a.name.split()) > 1
             and a.name.split()[-1].strip(".,") == word
         ]
         if len(hits) != 1:
@@ -289,8 +311,9 @@ class Attributor:
         lead = len(text) - len(text.lstrip())
         for m in self.actors.in_span(view.start, view.start + vstart):
             offset = m.start - view.start
-            if offset - lead <= 4 or re.fullmatch(r"\s*(?:[Tt]he\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}",
-                                                   text[lead:offset]):
+            if offset - lead <= 4 or re.fullmatch(
+                r"\s*(?:[Tt]he\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}", text[lead:offset]
+            ):
                 sp = self._actor(m)
                 return [sp] if sp else []
             break
@@ -334,8 +357,10 @@ class Attributor:
             ):
                 continue
             if form in {"told", "tell", "tells"} and _ANON.search(text[: vm.start()]):
-                om = re.match(r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
-                              text[vm.end() :])
+                om = re.match(
+                    r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+                    text[vm.end() :],
+                )
                 sp = self.outlet(om.group(1)) if om else None
                 if sp:
                     return [sp]

@@ -51,7 +51,7 @@ def _keep(att: Attribution, ctx: DocContext) -> bool:
     words = ctx.raw[att.start : att.end]
     if len(words.split()) < _MIN_WORDS or att.end - att.start < 8:
         return False
-    return att.attributed or not words.rstrip(" \"”’").endswith("?")
+    return att.attributed or not words.rstrip(' "”’').endswith("?")
 
 
 def extract_claims(
@@ -84,8 +84,8 @@ def extract_claims(
                     p_ids.append((m.precedent_id, t))
         stance = stance_of(att.view.masked[s - att.view.start : e - att.view.start])
         for n, speaker in enumerate(att.speakers):
-            parts: tuple[object, ...] = (ctx.doc.meta.id, s, e) if n == 0 else (
-                ctx.doc.meta.id, s, e, speaker.id
+            parts: tuple[object, ...] = (
+                (ctx.doc.meta.id, s, e) if n == 0 else (ctx.doc.meta.id, s, e, speaker.id)
             )
             cid = content_id("claim", *parts)
             if cid in seen:
@@ -124,9 +124,10 @@ def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:
     """SUPPORTS / ATTACKS from a claim to the nearest earlier claim on the same matter.
 
     The same matter is a shared concept, or, for a claim with a rebuttal or agreement cue,
-    shared content words; the other claim's speaker must differ. Opposite stances attack; the same stance supports only with an
-    agreement cue ("agreed", "echoed"). Neutral claims take part in neither, and each claim
-    points at one other at most, so that a long article does not become a clique.
+    shared content words; the other claim's speaker must differ. Opposite stances attack; the
+    same stance supports only with an agreement cue ("agreed", "echoed"). Neutral claims take
+    part in neither, and each claim points at one other at most, so that a long article does
+    not become a clique.
     """
     out: list[tuple[str, str, str]] = []
     terms = [_terms(c.text) for c in claims]

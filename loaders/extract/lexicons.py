@@ -87,8 +87,9 @@ def attribution_lexicon() -> AttributionLexicon:
         [*(data.get("collective") or []), *(data.get("singular") or [])], key=len, reverse=True
     )
     head_re = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
-    modifiers = "|".join(re.escape(m) for m in sorted(data.get("modifiers") or [], key=len,
-                                                        reverse=True))
+    modifiers = "|".join(
+        re.escape(m) for m in sorted(data.get("modifiers") or [], key=len, reverse=True)
+    )
     collective = re.compile(
         r"(?:^|(?<=[\s,;:—–-]))(?P<np>(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|"
         rf"(?i:{modifiers})|[A-Z][\w.'’&-]*|\d+)\s+){{0,5}}"
