@@ -1,96 +1,200 @@
 """Events: what happened, when, and who took part (PARTICIPATED_IN with a role).
 
-Event triggers are nouns and a few verbs of the domain (strike, attack, raid, bombing, killing,
-protests, "launching missiles", "killed", policy acts). A trigger becomes an event only when it
-is real and specific: not hypothetical or generic ("planning attacks", "could be killed",
-"limiting strikes", "framed as an attack"), not a mention of a precedent, and either indefinite
-with an agent, a place or a date, or definite with a named target or a date. A definite trigger
-with nothing new ("the attack", "the strike") refers back to the last event of its kind.
+A *trigger* is an event noun ("strike", "vote", "press conference") or a past-tense event verb
+("besieged", "voted", "visited") from the cue lexicon (``seeds/ontology/event_cues.yaml``). A
+trigger becomes an event when it reports a happening: not hypothetical, negated or generic
+("could strike", "did not attack", "attack plans", "limiting strikes"), not a mention of a
+precedent, and specific (a date, a participant, a definite or possessive determiner, or a
+verb with its subject). Announced future ones ("the House would vote Thursday", "a planned
+vote") are kept and marked planned: ``kb.model.Event`` has no status field, so the name says
+"Planned …" and the date is read forward.
 
-Dates resolve against the document's date or, when it has none, against dates the text implies:
-the latest full date it states and the death dates (from the ontology) of the people it is
-about. A strike that killed a person whose death date is known takes that date (a weekday in US
-time may be the next day in Baghdad; the ontology settles it).
+Dates come from the trigger's clause and resolve against the document's reference date at the
+precision the words give (``loaders.extract.dates``); "the next day" counts from the previous
+event's date. A strike that killed a person whose death date the ontology knows takes that date
+when the text states none (or only a week: "last week").
+
+Roles are read from the clause: the subject of an event verb is its ``agent``, the object its
+``target`` (a person killed: ``victim``), the subject of "ordered/authorized <event>" the one
+who ``ordered`` it; a passive subject is the target or victim and "by X" the agent.
+
+The same event mentioned twice is one event: mentions of one class merge when their dates and
+participants agree (a definite "the strike" with nothing new refers back to the last one).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
 from kb.model import Event, Label, slugify
-from loaders.extract.actors import ActorResult
-from loaders.extract.context import DocContext, PassageView
-from loaders.extract.dates import DateExpr, find_dates, format_date
+from loaders.extract.actors import ActorMention, ActorResult
+from loaders.extract.context import DocContext
+from loaders.extract.dates import (
+    WEEKDAYS,
+    DateExpr,
+    after,
+    cue_lexicon,
+    find_dates,
+    format_date,
+    forward,
+)
 from loaders.extract.precedents import PrecedentResult
 from loaders.extract.prefilter import Prefiltered
 
-_MODS = (
-    r"(?:(?:drone|air|missile|rocket|military|bombing|retaliatory|airstrike|deadly|U\.S\.|US|"
-    r"American|Iranian|Israeli|suicide|terrorist|targeted|ballistic|cyber)[\s-]+){0,3}"
-)
-TRIGGER = re.compile(
-    rf"(?P<mod>{_MODS})(?P<head>airstrikes?|strikes?|attacks?|raids?|bombings?|killings?|assassinations?|"
-    r"protests?|demonstrations?|invasion|shoot-?down|assaults?)\b"
-    r"|(?P<launch>launch(?:ed|ing)\s+(?:\w+\s+){0,2}missiles)"
-    r"|(?P<policy>(?:added|adopted|issued|imposed|signed|announced)\s+(?:a|an|the)\s+(?:new\s+)?"
-    r"(?:policy\s+)?(?:restriction|policy|directive|guidance|executive\s+order|rule))"
-    r"|(?P<killed>\bkilled\b)",
-    re.I,
-)
-CLASS = {
-    "strike": "strike",
-    "airstrike": "strike",
-    "raid": "strike",
-    "bombing": "strike",
-    "killing": "strike",
-    "assassination": "strike",
-    "shoot-down": "strike",
-    "shootdown": "strike",
-    "attack": "attack",
-    "assault": "attack",
-    "invasion": "attack",
-    "protest": "protest",
-    "demonstration": "protest",
-}
-_HYPO_BEFORE = re.compile(
-    r"\b(?:would|could|might|may|should|will|can|plann\w*|plans?|plot\w*|orchestrat\w*|threat\w*|"
-    r"options?|potential|possible|likely|limit\w*|restrict\w*|justify\w*|conduct\w*|carry(?:ing)?\s+out|"
-    r"as\s+an?|kind\s+of|type\s+of|form\s+of|attempt\s+at|decided\s+to|decide\s+to|to\s+order|"
-    r"prevent\w*|avoid\w*|include\w*|against\s+such|in\s+discussing|fresh)\W+(?:\w+\W+){0,3}$",
-    re.I,
-)
-_HYPO_AFTER = re.compile(
-    r"^[^,.;]{0,40}\b(?:was|is|were)\s+(?:a|the)\s+(?:principal\s+|main\s+)?(?:goal|aim|objective|target)",
-    re.I,
-)
+
+def _words(items: list[str]) -> str:
+    """Alternation of phrases, longest first, each space matching any run of spaces/hyphens."""
+    ordered = sorted({str(w) for w in items}, key=lambda w: (-len(w), w.lower()))
+    return "|".join(r"[\s-]+".join(re.escape(p) for p in w.split()) for w in ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """The event lexicon, compiled."""
+
+    noun_class: dict[str, str]
+    verb_class: dict[str, str]
+    """past form or base form (lower case, single-spaced) -> class"""
+    past_forms: frozenset[str]
+    heads: dict[str, str]
+    """class -> the word that names it in ids ("strike", "protests")"""
+    trigger: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    blockers: frozenset[str]
+    ordering: re.Pattern[str]
+    planned: re.Pattern[str]
+    planned_mod: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """Compile the cue lexicon once."""
+    lex = cue_lexicon()
+    noun_class: dict[str, str] = {}
+    verb_class: dict[str, str] = {}
+    past: set[str] = set()
+    heads: dict[str, str] = {}
+    heads["date"] = "events"
+    heads["authorization"] = "authorization"
+    for cls, spec in lex["classes"].items():
+        heads[cls] = str(spec["head"])
+        for n in spec.get("nouns") or []:
+            noun_class[_norm(str(n))] = cls
+        for form, base in (spec.get("verbs") or {}).items():
+            verb_class[_norm(str(form))] = cls
+            verb_class.setdefault(_norm(str(base)), cls)
+            past.add(_norm(str(form)))
+    bases = [b for b in verb_class if b not in past]
+    trigger = re.compile(
+        rf"(?P<mod>(?:(?:{_words(lex['modifiers'])})[\s-]+){{0,3}})"
+        rf"(?P<noun>{_words(list(noun_class))})(?:e?s)?\b"
+        rf"|\b(?P<verb>{_words(sorted(past))})\b"
+        rf"|\b(?P<base>{_words(bases)})\b",
+        re.I,
+    )
+    hypo = re.compile(
+        rf"\b(?:{_words(lex['hypothetical_before'])})\W+(?:[\w'’-]+\W+){{0,3}}$", re.I
+    )
+    return Cues(
+        noun_class,
+        verb_class,
+        frozenset(past),
+        heads,
+        trigger,
+        hypo,
+        frozenset(str(w).lower() for w in lex["blockers_after"]),
+        re.compile(rf"\b(?:{_words(lex['ordering_verbs'])})\s+(?:[\w'’-]+\s+){{0,3}}$", re.I),
+        re.compile(
+            rf"\b(?:{_words(lex['planned_markers'])})\s+(?:(?:also|soon|then|now|likely)\s+)?$",
+            re.I,
+        ),
+        re.compile(
+            rf"\b(?:a|an|the|its|his|her|their|this|next)\s+(?:{_words(lex['planned_modifiers'])})"
+            rf"\s+(?:[\w-]+\s+){{0,2}}$",
+            re.I,
+        ),
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+TRIGGER = cues().trigger
 _TRIGGER = Prefiltered(TRIGGER)  # same matches, tried only where a trigger word begins
-_DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those|its|his|her|their)|['’]s)\s+$", re.I)
-_TIME_FRAME = re.compile(
-    r"\b(?:since|until|till|before|after|following|ever\s+since|in\s+the\s+years\s+since)\s+$", re.I
-)
-_ROLE_PATTERNS = [
-    (
-        "ordered",
-        re.compile(
-            r"^\W*(?:\w+\W+){0,3}?(?:ordered|authorized|authorised|approved|greenlit)\b", re.I
-        ),
-    ),
-    ("retaliated", re.compile(r"^\W*(?:\w+\W+){0,1}?retaliated\b", re.I)),
-    (
-        "attacked",
-        re.compile(
-            r"^\W*(?:\w+\W+){0,2}?(?:launched|attacked|fired|bombed|struck|carried\s+out)\b", re.I
-        ),
-    ),
-    ("killed", re.compile(r"^[^.;]{0,120}?\bwas\s+(?:also\s+)?killed\b", re.I)),
-]
-_KILLED_BEFORE = re.compile(
-    r"\b(?:killed|killing(?:\s+of)?|assassinat\w+|took\s+out|targeting|against|on)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}$",
+
+_DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those|its|his|her|their|our)|['’]s)\s+$", re.I)
+_INDEFINITE = re.compile(r"\b(?:a|an|one|another|two|three|several|new|fresh)\s+$", re.I)
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|n['’]t|neither|nor|without|refused\s+to|declined\s+to)\s+"
+    r"(?:[\w'’-]+\s+){0,2}$",
     re.I,
 )
-_ORDERED_BY = re.compile(r"\bordered\s+by\s+$", re.I)
+_SPEECH = (
+    r"(?:said|says|reported|reports|told|tells|wrote|writes|tweeted|added|stated|noted|"
+    r"claimed|argued|insisted|confirmed|announced|testified|declared)"
+)
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}\s+(?:[\w'’-]+\s+)?$", re.I)
+_SPEECH_AFTER = re.compile(rf"\s*,?\s+(?:[A-Z][\w.-]+\s+){{0,3}}{_SPEECH}\b|\s+that\b")
+_MODAL = re.compile(
+    r"\b(?:would|could|might|may|should|must|can|cannot|to)\b(?!\s+(?:the|a)\b)", re.I
+)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:[\w'’-]+ly\s+)?$", re.I)
+_INFINITIVE = re.compile(r"\bto\s+$", re.I)
+_CLAUSE_BREAK = ',;:—–()"“”'
+_STOP_TAIL = re.compile(
+    r"(?:\s+(?:in|on|at|of|the|a|an|and|or|to|with|by|for|from|as|that|which|who|its|his|her|"
+    r"their|than|since|after|before|over|into|while|when|is|was|were|are|but)|[\s,;:'’-])+$",
+    re.I,
+)
+_COMPLEMENT = re.compile(
+    r"\s+(?P<prep>of|on|against|at|in|targeting|by|near|outside|inside)\s+"
+    r"(?P<np>(?:(?!\b(?:that|which|who|when|where|while|as|because|after|before|since|and\s+"
+    r"(?:the|a|an|then)\b|[a-z]+ed|but|is|was|were|are|has|had|took|marks|represents|"
+    r"would|will|could|may|might|prompted|sparked|came)\b)[^,.;:()\"“”—–]){2,70})",
+    re.I,
+)
+_CONJ_VERB = re.compile(r"\s+and\s+$", re.I)
+_ABBREV = re.compile(r"(?<=\b[A-Z])\.")
+_TIME_FRAME = re.compile(
+    r"\b(?:since|until|till|ever\s+since|in\s+the\s+years\s+since|in\s+the\s+wake\s+of)\s+$",
+    re.I,
+)
+_RELATIVE_LINK = re.compile(
+    r"^[^,;:]{0,80}?\b(?:that|which)\s+(?:(?:also|had|has|reportedly|allegedly)\s+)?$", re.I
+)
+_OBJECT_LINK = re.compile(
+    r"^\s+(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w'’·-]+\s+){0,3}$", re.I
+)
+_MEANS_LINK = re.compile(r"^\s+(?:(?:[\w-]+ly)\s+)?(?:with|by|in|through)\s+(?:[\w'’·-]+\s+){0,4}$")
+
+
+def _absorb(text: str, kept: list[tuple[_Trigger, int, int]]) -> dict[int, int]:
+    """Verbs that only add to a noun event of their sentence: trigger index -> host index.
+
+    "the strike that killed X" (a relative clause on the noun) and "X retaliated with
+    airstrikes", "X was killed in a strike" (the noun is the means) are one event each.
+    """
+    out: dict[int, int] = {}
+    for k, (t, _cs, _ce) in enumerate(kept):
+        if t.kind != "verb":
+            continue
+        for j, (n, _ncs, _nce) in enumerate(kept):
+            if n.kind != "noun" or j in out:
+                continue
+            if (n.end <= t.start and _RELATIVE_LINK.match(text[n.end : t.start])) or (
+                t.end <= n.start
+                and n.start - t.end < 60
+                and (
+                    _MEANS_LINK.match(text[t.end : n.start])
+                    or _OBJECT_LINK.match(text[t.end : n.start])
+                )
+            ):
+                out[k] = j
+    return out
 
 
 @dataclass(slots=True)
@@ -109,11 +213,18 @@ class _Ev:
     date: date | None
     precision: str
     date_text: str | None
-    target: str | None
+    planned: bool = False
+    specific: bool = True
+    """it has a date, a participant, a determiner or a complement: not a generic mention"""
+    definite: bool = False
+    authorized: bool = False
+    """governed by "authorized/approved" with a date of its own: maybe an earlier decision"""
+    victim: str | None = None
+    target: str | None = None
+    """a slug of what the event was aimed at (an actor id or the complement's words)"""
     participants: dict[str, tuple[str, str]] = field(default_factory=dict)
     """actor id -> (role, passage id)"""
     mentions: list[EventMention] = field(default_factory=list)
-    victim: str | None = None
 
 
 @dataclass(slots=True)
@@ -127,406 +238,57 @@ class EventResult:
 
 
 def reference_date(ctx: DocContext, actors: ActorResult) -> tuple[date | None, str]:
-    """The date relative expressions resolve against: published, else what the text implies."""
+    """The date relative expressions resolve against: published, else what the text implies.
+
+    Without a publication date the anchor is the latest full date the text states or the death
+    date (from the ontology) of a person it is about; a story is written after the events it
+    dates by weekday, so each weekday it names is read as the first such day on or after the
+    anchor, and the latest of those is the reference.
+    """
     if ctx.doc.meta.published:
         return ctx.doc.meta.published, "published"
     cands: list[date] = []
+    weekdays: list[DateExpr] = []
     for view in ctx.views:
         if view.caption:
             continue
-        cands += [
-            d.value
-            for d in find_dates(view.masked, None, ctx.date_memo)
-            if d.value and d.precision == "day"
-        ]
+        for d in find_dates(view.masked, None, ctx.date_memo):
+            if d.value and d.precision == "day":
+                cands.append(d.value)
+            elif d.kind == "weekday":
+                weekdays.append(d)
     for aid, n in actors.counts.items():
         entry = ctx.onto.actors.get(aid)
         if entry and entry.died and n >= 2:
             cands.append(entry.died)
     if not cands:
         return None, "none"
-    return max(cands), "implied"
+    anchor = max(cands)
+    best = anchor
+    for d in weekdays:
+        wd = (
+            WEEKDAYS.index(d.text.split()[-1].lower())
+            if d.text.split()[-1].lower() in WEEKDAYS
+            else None
+        )
+        if wd is None:
+            m = re.search(r"[A-Z][a-z]+day", d.text)
+            wd = WEEKDAYS.index(m.group(0).lower()) if m else None
+        if wd is not None:
+            best = max(best, anchor + timedelta(days=(wd - anchor.weekday()) % 7))
+    return best, "implied"
 
 
-def _clause_bounds(text: str, s: int, e: int) -> tuple[int, int]:
-    left = max(text.rfind(ch, 0, s) for ch in ",;—–(:")
-    rights = [i for i in (text.find(ch, e) for ch in ",;—–)") if i >= 0]
+def _clause(text: str, s: int, e: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, s) for ch in _CLAUSE_BREAK)
+    rights = [i for i in (text.find(ch, e) for ch in _CLAUSE_BREAK) if i >= 0]
     return left + 1, min(rights) if rights else len(text)
 
 
-def _death_dates(ctx: DocContext, actors: ActorResult) -> dict[str, date]:
-    out = {}
-    for aid in actors.counts:
-        entry = ctx.onto.actors.get(aid)
-        if entry and entry.died:
-            out[aid] = entry.died
-    return out
-
-
-def extract_events(
-    ctx: DocContext, actors: ActorResult, precedents: PrecedentResult
-) -> EventResult:
-    """Events, their dates, mentions and participants (see the module docstring)."""
-    ref = ctx.reference
-    deaths = _death_dates(ctx, actors)
-    prec_spans = [(m.start, m.end) for m in precedents.mentions]
-    prec_actor_ids = {
-        a
-        for pid in precedents.precedents
-        for a in (
-            ctx.onto.precedents.get(pid.removeprefix("precedent:")).actors
-            if ctx.onto.precedents.get(pid.removeprefix("precedent:"))
-            else []
-        )
-    }
-    prec_dates = {p.date for p in precedents.precedents.values() if p.date}
-    events: dict[str, _Ev] = {}
-    order: list[str] = []
-    last_by_class: dict[str, str] = {}
-
-    def mentions_in(a: int, b: int) -> list:
-        return actors.in_span(a, b)
-
-    for view in ctx.views:
-        if view.caption or view.duplicate or view.headline:
-            continue
-        text = view.masked
-        base = view.start
-        dates = [d for d in find_dates(text, ref, ctx.date_memo) if d.kind != "bare_year"]
-        triggers = _TRIGGER.finditer(text)
-        noun_triggers = [
-            t for t in triggers if t.group("head") or t.group("launch") or t.group("policy")
-        ]
-        # attach each date to the nearest trigger (same clause, <= 60 chars away)
-        attached: dict[int, DateExpr] = {}
-        same_sentence: dict[str, str] = {}
-        for d in dates:
-            if _TIME_FRAME.search(text[: d.start]):
-                continue
-            best, best_dist = None, 61
-            for k, t in enumerate(triggers):
-                if t.group("killed") and noun_triggers:
-                    continue
-                dist = d.start - t.end() if d.start >= t.end() else t.start() - d.end
-                between = text[min(t.end(), d.end) : max(t.start(), d.start)]
-                if re.search(r"[;—–]|,\s+(?:after|before|when|which|who)\b", between):
-                    dist += 40
-                if dist < best_dist or (dist == best_dist and t.end() <= d.start):
-                    best, best_dist = k, dist
-            if (
-                best is None
-                and len(noun_triggers) == 1
-                and abs(d.start - noun_triggers[0].end()) <= 140
-            ):
-                best = triggers.index(noun_triggers[0])
-            if best is not None and best not in attached:
-                attached[best] = d
-        for k, t in enumerate(triggers):
-            s, e = t.span()
-            if t.group("killed") and noun_triggers:
-                continue
-            text[max(0, s - 60) : s]
-            after = text[e : e + 80]
-            cs, ce = _clause_bounds(text, s, e)
-            if _HYPO_BEFORE.search(text[cs:s] if cs < s else ""):
-                continue
-            if _HYPO_AFTER.search(after):
-                continue
-            if any(ps < base + ce and base + cs < pe for ps, pe in prec_spans) and any(
-                ps < base + e + 60 and base + s - 10 < pe for ps, pe in prec_spans
-            ):
-                continue
-            if t.group("head"):
-                head = (
-                    t.group("head").lower().rstrip("s")
-                    if not t.group("head").lower().endswith("ss")
-                    else t.group("head").lower()
-                )
-                head = "shoot-down" if head.startswith("shoot") else head
-                cls = CLASS.get(head, "attack")
-                if (t.group("mod") or "").lower().strip().startswith("drone") and cls == "attack":
-                    cls = "strike"
-            elif t.group("launch"):
-                cls = "attack"
-            elif t.group("policy"):
-                cls = "policy"
-            else:
-                cls = "strike"
-            # target / victim actors in the rest of the clause
-            tgt_mentions = [
-                m for m in mentions_in(base + e, base + ce) if m.start - (base + e) <= 60
-            ]
-            victim = None
-            tgt_mentions = [m for m in tgt_mentions if _is_person(actors, m.actor_id)]
-            for m in tgt_mentions:
-                if _KILLED_BEFORE.search(text[: m.start - base]) or t.group("killed"):
-                    victim = m.actor_id
-                    break
-            if victim is None:
-                poss = re.search(
-                    r"([A-Z][\w-]+)['’]s\s+" + re.escape(t.group(0).strip()) + "$", text[:e]
-                )
-                if poss:
-                    victim = next(
-                        (
-                            m.actor_id
-                            for m in mentions_in(base + poss.start(1), base + poss.end(1))
-                            if _is_person(actors, m.actor_id)
-                        ),
-                        None,
-                    )
-            if victim is None and t.group("killed"):
-                # "X ... was also killed in the attack"
-                for m in mentions_in(base + cs - 200, base + s):
-                    if _is_person(actors, m.actor_id) and re.search(
-                        r"\bwas\s+(?:also\s+)?$", text[:s]
-                    ):
-                        victim = m.actor_id
-            if victim and victim in prec_actor_ids:
-                continue
-            target_text = None
-            after = re.sub(r"(?<=\b[A-Z])\.", "·", after)
-            if re.search(r"\bblam\w+\s+(?:the\s+)?$", text[:s]):
-                after = ""
-            tm = re.match(
-                r"\s+(?:on|against|at|of|in|targeting)\s+(?:the\s+|a\s+|an\s+)?((?:[^,.;()–—]|(?<=\b[A-Z])\.){2,60}?)(?=[,.;()–—]|\s+(?:that|which|who|when|as|and|where|for|in\s+response|earlier|late|on\s+[A-Z])\b|$)",
-                after,
-            )
-            if tm:
-                target_text = tm.group(1).strip()
-            named_target = (
-                bool(target_text and re.search(r"\b[A-Z]", target_text)) or victim is not None
-            )
-            if re.match(r"(?i)(?:targeted\s+)?killing", t.group(0).strip()) and not named_target:
-                named_target = False
-                gerund = not re.search(r"\b(?:a|an)\s+$", text[:s])
-            else:
-                gerund = False
-            definite = (
-                gerund
-                or bool(_DEFINITE.search(text[:s]))
-                or bool(
-                    re.match(r"(?i)killing\s", t.group(0))
-                    and named_target
-                    and not re.search(r"\b(?:a|an)\s+$", text[:s])
-                )
-            )
-            dexpr = attached.get(k)
-            if (
-                dexpr
-                and dexpr.value
-                and any(
-                    dexpr.value == pd or (dexpr.precision == "year" and dexpr.value.year == pd.year)
-                    for pd in prec_dates
-                )
-            ):
-                continue
-            subj_actors = mentions_in(base + cs, base + s)
-            if cls == "policy":
-                named_target = True
-            if (
-                t.group("head")
-                and re.search(
-                    r"\bauthori[sz]ed\s+(?:the\s+)?(?:targeted\s+)?$|\bauthori[sz]ed\s+[A-Z][\w-]+['’]s\s+$",
-                    text[:s],
-                )
-                and t.group("head").lower().startswith("killing")
-            ):
-                cls = "authorization"
-            if cls == "strike" and same_sentence.get(cls) and not dexpr:
-                ev = events[same_sentence[cls]]
-                ev.mentions.append(EventMention(ev.key, view.id, base + s, base + e))
-                if victim and not ev.victim:
-                    ev.victim = victim
-                _roles(ev, ctx, actors, view, text, cs, ce, s)
-                continue
-            if (
-                not named_target
-                and not dexpr
-                and not subj_actors
-                and not definite
-                and not t.group("killed")
-            ) and (
-                not re.search(
-                    r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]
-                )
-                and cls != "protest"
-            ):
-                continue
-            if not named_target and not dexpr:
-                if definite or t.group("killed"):
-                    prev = last_by_class.get(cls) or (
-                        last_by_class.get("strike") if cls == "attack" else None
-                    )
-                    if prev and (definite or t.group("killed")):
-                        ev = events[prev]
-                        ev.mentions.append(EventMention(prev, view.id, base + s, base + e))
-                        _roles(ev, ctx, actors, view, text, cs, ce, s)
-                    continue
-                if (
-                    not subj_actors
-                    and not re.search(
-                        r"\b(?:in|at|near)\s+(?:the\s+)?(?:[A-Z]\S*\s+)*[A-Z]", after[:60]
-                    )
-                    and cls != "protest"
-                ):
-                    continue
-                if cls == "protest" and not re.search(r"[A-Z]", after[:60]):
-                    continue
-            # the date
-            value, precision, dtext = None, "none", None
-            if dexpr and dexpr.value:
-                value, precision, dtext = dexpr.value, dexpr.precision, dexpr.text
-            if (
-                victim in deaths
-                and cls == "strike"
-                and (value is None or abs((value - deaths[victim]).days) <= 1)
-            ):
-                value, precision, dtext = deaths[victim], "day", dtext or "death date"
-            elif value and cls == "strike" and precision == "day":
-                near = [dd for dd in deaths.values() if abs((value - dd).days) <= 1]
-                if near:
-                    value = near[0]
-            tkey = victim.removeprefix("actor:") if victim else _target_key(ctx, target_text)
-            if cls == "policy":
-                owner = subj_actors[-1].actor_id.removeprefix("actor:") if subj_actors else ""
-                tkey = f"{owner}-policy"
-            key = f"{cls}:{tkey}" if tkey else f"{cls}:{view.passage.index}:{s}"
-            # merge with an existing event of the same kind and target, or same day strikes
-            existing = None
-            for ok in order:
-                ev = events[ok]
-                if ev.cls != cls:
-                    continue
-                same_target = tkey and ev.target == tkey
-                same_day = (
-                    value
-                    and ev.date == value
-                    and precision == "day"
-                    and ev.precision == "day"
-                    and cls == "strike"
-                )
-                compatible = value is None or ev.date is None or ev.date.year == value.year
-                if (same_target and compatible) or same_day:
-                    existing = ok
-                    break
-            if existing:
-                ev = events[existing]
-                if ev.date is None and value:
-                    ev.date, ev.precision, ev.date_text = value, precision, dtext
-                if victim and not ev.victim:
-                    ev.victim = victim
-                ev.mentions.append(EventMention(existing, view.id, base + s, base + e))
-                _roles(ev, ctx, actors, view, text, cs, ce, s)
-                last_by_class[cls] = existing
-                same_sentence[cls] = existing
-                continue
-            phrase = re.sub(r"\s+", " ", t.group(0).strip())
-            if victim:
-                name = (
-                    f"{phrase} kills {actors.actor_name(victim)}"
-                    if cls == "strike"
-                    else f"{phrase} on {actors.actor_name(victim)}"
-                )
-            elif target_text:
-                name = f"{phrase} {tm.group(0).split()[0] if tm else 'on'} {target_text}"
-            else:
-                name = phrase
-            if cls == "authorization" and victim:
-                name = f"Authorization of the killing of {actors.actor_name(victim)}"
-            if cls == "policy" and subj_actors:
-                name = f"{actors.actor_name(subj_actors[-1].actor_id)} {phrase}"
-            name = name.replace("·", ".")
-            ev = _Ev(
-                key,
-                cls,
-                name[:1].upper() + name[1:],
-                value,
-                precision,
-                dtext,
-                tkey or None,
-                victim=victim,
-            )
-            ev.mentions.append(EventMention(key, view.id, base + s, base + e))
-            _roles(ev, ctx, actors, view, text, cs, ce, s)
-            if key in events:
-                key = f"{key}:{view.passage.index}:{s}"
-                ev.key = key
-            events[key] = ev
-            order.append(key)
-            last_by_class[cls] = key
-            same_sentence[cls] = key
-        # dates used as names of events: "in the years since September 11, 2001"
-        for d in dates:
-            if d.precision == "day" and d.explicit_year and _TIME_FRAME.search(text[: d.start]):
-                key = f"date:{d.value}"
-                if key not in events and d.value not in prec_dates:
-                    events[key] = _Ev(
-                        key, "date", f"Events of {d.text}", d.value, "day", d.text, None
-                    )
-                    order.append(key)
-                events[key].mentions.append(
-                    EventMention(key, view.id, base + d.start, base + d.end)
-                )
-    return _finish(events, order, actors)
-
-
-def _roles(
-    ev: _Ev,
-    ctx: DocContext,
-    actors: ActorResult,
-    view: PassageView,
-    text: str,
-    cs: int,
-    ce: int,
-    s: int,
-) -> None:
-    """Roles of the actors of one sentence in an event, from the words around each mention."""
-    base = view.start
-    for m in actors.in_span(base, base + len(text)):
-        rs, re_ = m.start - base, m.end - base
-        rest = text[re_ : re_ + 140]
-        role = None
-        if m.actor_id == ev.victim or (
-            _is_person(actors, m.actor_id)
-            and _KILLED_BEFORE.search(text[:rs])
-            and rs > s
-            and re.search(r"kill|took out", text[max(0, rs - 30) : rs])
-        ):
-            role = "killed"
-        elif _ORDERED_BY.search(text[:rs]):
-            role = "ordered"
-        else:
-            for r, pat in _ROLE_PATTERNS:
-                if pat.search(rest) and (
-                    r != "killed" or (rs < s and _is_person(actors, m.actor_id))
-                ):
-                    role = r
-                    break
-        if (
-            role is None
-            and cs <= rs < ce
-            and rs > s
-            and re.search(r"(?:targeting|against|on)\s+(?:the\s+)?$", text[:rs])
-        ):
-            role = "targeted"
-        if role and m.actor_id not in ev.participants:
-            ev.participants[m.actor_id] = (role, view.id)
-
-
-def _target_key(ctx: DocContext, target_text: str | None) -> str:
-    """A key for what an event was aimed at: its capitalised words minus states and demonyms."""
-    if not target_text:
-        return ""
-    words = []
-    for w in re.findall(r"[A-Z][\w-]+(?:\.[A-Z]\.?)*", target_text):
-        aid = ctx.onto.lookup_actor(w)
-        if aid and ctx.onto.actors[aid].type.value == "State":
-            continue
-        if re.search(r"(?:an|ian|qi|ni)$", w):
-            continue
-        words.append(w)
-    return slugify(" ".join(words) or target_text)
+def _sentence_start(text: str, s: int) -> int:
+    """Offset after the last sentence end before s (a passage may hold a few sentences)."""
+    ends = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"“])", text[:s])]
+    return ends[-1] if ends else 0
 
 
 def _is_person(actors: ActorResult, actor_id: str) -> bool:
@@ -534,35 +296,633 @@ def _is_person(actors: ActorResult, actor_id: str) -> bool:
     return bool(actor and actor.type.value == "Person")
 
 
-def _finish(events: dict[str, _Ev], order: list[str], actors: ActorResult) -> EventResult:
+def _trim(phrase: str) -> str:
+    out = _STOP_TAIL.sub("", phrase.strip())
+    return re.sub(r"^(?:the|a|an)\s+", "", out, flags=re.I).strip()
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        for i in range(max(0, s), min(len(chars), e)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+@dataclass(slots=True)
+class _Trigger:
+    start: int
+    end: int
+    cls: str
+    kind: str  # "noun" | "verb" | "base"
+    planned: bool
+
+
+def _triggers(text: str, c: Cues) -> list[_Trigger]:
+    out: list[_Trigger] = []
+    for m in _TRIGGER.finditer(text):
+        if m.group("noun"):
+            cls = c.noun_class[_norm(m.group("noun"))]
+            kind = "noun"
+        elif m.group("verb"):
+            cls = c.verb_class[_norm(m.group("verb"))]
+            kind = "verb"
+        else:
+            cls = c.verb_class[_norm(m.group("base"))]
+            kind = "base"
+        out.append(_Trigger(m.start(), m.end(), cls, kind, False))
+    return out
+
+
+def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExpr]) -> bool:
+    """Whether the trigger reports a happening (or an announced plan: sets ``t.planned``).
+
+    "would/will <event>" is an announced plan only when its clause dates it ("the House would
+    vote Thursday"); otherwise it is a conditional or a threat.
+    """
+    before = text[cs : t.start]
+    dated = any(cs <= d.start < ce for d in dates)
+    word_after = re.match(r"\s*([\w'’-]+)", text[t.end :])
+    nxt = word_after.group(1).lower() if word_after else ""
+    if t.kind == "noun":
+        if nxt in c.blockers:
+            return False
+        if re.match(r"\s*(?:plans?|options?)\b", text[t.end :], re.I):
+            return False
+        if c.planned_mod.search(before) or (dated and c.planned.search(before)):
+            t.planned = True  # "a planned vote", "the House would vote Thursday"
+            return True
+        if _NEGATED.search(before) or c.hypothetical.search(before):
+            return False
+        definite = _DEFINITE.search(before) or re.search(r"['’]s\s+(?:[\w-]+\s+){0,3}$", before)
+        if re.search(r"\b(?:if|unless|whether|lest)\b", before, re.I):
+            return False
+        return bool(definite) or not _MODAL.search(before)
+    if t.kind == "verb" and re.search(r"\b(?:would|could|might|should|must)\s+have\s+$", before):
+        return False
+    if _NEGATED.search(before) or re.search(r"\b(?:did|does|do)\s+not\s+$", before):
+        return False
+    if t.kind == "base":
+        if not (dated and c.planned.search(before)):
+            return False
+        t.planned = True
+        return True
+    # a past participle used as an adjective or after "to be": "deployed troops"
+    if _INFINITIVE.search(before):
+        return False
+    return not re.search(r"\b(?:if|unless|whether)\b", before, re.I)
+
+
+def extract_events(
+    ctx: DocContext, actors: ActorResult, precedents: PrecedentResult
+) -> EventResult:
+    """Events, their dates, mentions and participants (see the module docstring)."""
+    c = cues()
+    ref = ctx.reference
+    prec_spans = [(m.start, m.end) for m in precedents.mentions]
+    prec_dates = {p.date for p in precedents.precedents.values() if p.date}
+    prec_actor_ids = set()
+    for pid in precedents.precedents:
+        entry = ctx.onto.precedents.get(pid.removeprefix("precedent:"))
+        prec_actor_ids |= set(entry.actors if entry else [])
+    deaths = {
+        aid: entry.died
+        for aid in actors.counts
+        if (entry := ctx.onto.actors.get(aid)) is not None and entry.died
+    }
+    events: list[_Ev] = []
+    last: dict[str, _Ev] = {}
+    previous: tuple[date, str] | None = None
+
+    for view in ctx.views:
+        if view.caption or view.duplicate or view.headline:
+            continue
+        text = _ABBREV.sub("·", view.masked)  # "U.S." keeps its periods out of clause breaks
+        base = view.start
+        dates = [d for d in find_dates(view.masked, ref, ctx.date_memo) if d.kind != "bare_year"]
+        frames = [d for d in dates if _TIME_FRAME.search(text[: d.start])]
+        dates = [d for d in dates if d not in frames]
+        kept: list[tuple[_Trigger, int, int]] = []
+        for t in _triggers(text, c):
+            cs, ce = _clause(text, t.start, t.end)
+            near_precedent = any(
+                ps < base + ce and base + cs < pe for ps, pe in prec_spans
+            ) and any(ps < base + t.end + 60 and base + t.start - 10 < pe for ps, pe in prec_spans)
+            if not near_precedent and _real(t, text, cs, ce, c, dates):
+                kept.append((t, cs, ce))
+        absorbed = _absorb(text, kept)
+        # each date goes to the nearest trigger of its clause (or the sentence's only one)
+        attached: dict[int, DateExpr] = {}
+        live = [k for k in range(len(kept)) if k not in absorbed]
+        for d in dates:
+            # "reported on Monday that ...": the date of the report, or of the briefing or
+            # interview the report was made in
+            speech = bool(
+                _SPEECH_BEFORE.search(text[: d.start]) or _SPEECH_AFTER.match(text[d.end :])
+            )
+            best, best_dist = None, 10**6
+            for k in live:
+                t, cs, ce = kept[k]
+                if speech and t.cls != "meeting":
+                    continue
+                same = cs <= d.start < ce or cs < d.end <= ce
+                dist = d.start - t.end if d.start >= t.end else t.start - d.end
+                if not same:
+                    # an opening adverbial ("On December 27, ...") dates the next trigger
+                    lo, hi = min(d.end, t.end), max(d.start, t.start)
+                    between = [j for j in live if j != k and lo <= kept[j][0].start < hi]
+                    if between or dist > 160:
+                        continue
+                    dist += 200
+                if dist < best_dist and k not in attached:
+                    best, best_dist = k, dist
+            if best is not None:
+                attached[best] = d
+        built: dict[int, _Ev] = {}
+        for k, (t, cs, ce) in enumerate(kept):
+            ev = _build(ctx, actors, view, text, t, cs, ce, attached.get(k), c, dates)
+            if ev is not None:
+                built[k] = ev
+        for k, into in absorbed.items():
+            if k in built and into in built:
+                host, guest = built[into], built.pop(k)
+                host.victim = host.victim or guest.victim
+                host.target = host.target or guest.target
+                host.specific = host.specific or bool(guest.participants)
+                if guest.date and not host.date:
+                    host.date, host.precision = guest.date, guest.precision
+                    host.date_text = guest.date_text
+                for aid, rp in guest.participants.items():
+                    host.participants.setdefault(aid, rp)
+        for k in sorted(built):
+            ev = built[k]
+            if not ev.specific or {ev.victim, ev.target} & prec_actor_ids:
+                continue
+            if ev.date and (
+                ev.date in prec_dates
+                or (ev.precision == "year" and any(ev.date.year == p.year for p in prec_dates))
+            ):
+                continue
+            dexpr = attached.get(k)
+            if dexpr and dexpr.after_previous is not None:
+                resolved = after(dexpr, previous)
+                ev.date, ev.precision = resolved.value, resolved.precision
+                ev.date_text = dexpr.text
+            if ev.cls == "strike" and not ev.victim and ev.date and ev.precision == "day":
+                for aid, d in deaths.items():
+                    if actors.counts.get(aid, 0) >= 2 and abs((ev.date - d).days) <= 1:
+                        ev.victim = aid  # the strike that killed the person the story is about
+                        ev.participants.setdefault(aid, ("victim", view.id))
+                        break
+            died = deaths.get(ev.victim or "")
+            if (
+                died
+                and ev.cls == "strike"
+                and ev.date
+                and ev.precision == "day"
+                and abs((ev.date - died).days) == 1
+            ):
+                ev.date = died  # a US weekday may be the next day where it happened
+            if (
+                ev.authorized
+                and died
+                and ev.date
+                and not _dates_agree(ev, _Ev("", ev.cls, "", died, "day", None))
+            ):
+                # authorized at another time than the act: the authorization is the event
+                ev.cls = "authorization"
+                ev.name = f"Authorization of the {ev.name[:1].lower() + ev.name[1:]}"
+                ev.participants = {
+                    a: ("ordered", p) if r == "ordered" else (r, p)
+                    for a, (r, p) in ev.participants.items()
+                }
+            elif (
+                ev.victim in deaths
+                and ev.cls in {"strike", "death"}
+                and (
+                    ev.precision == "none"
+                    or (
+                        ev.precision == "week"
+                        and _dates_agree(ev, _Ev("", ev.cls, "", deaths[ev.victim], "day", None))
+                    )
+                )
+            ):
+                ev.date, ev.precision = deaths[ev.victim], "day"
+                ev.date_text = ev.date_text or "death date"
+            merged = _merge(ev, events, last)
+            last[merged.cls] = merged
+            if merged.date and merged.precision == "day":
+                previous = (merged.date, merged.precision)
+        # a day named as a time frame is an event of its own: "in the years since September
+        # 11, 2001"
+        for d in frames:
+            if d.precision == "day" and d.explicit_year and d.value not in prec_dates:
+                ev = _Ev("", "date", f"Events of {d.text}", d.value, "day", d.text)
+                ev.mentions.append(EventMention("", view.id, base + d.start, base + d.end))
+                _merge(ev, events, last)
+    return _finish(events, c)
+
+
+def _build(
+    ctx: DocContext,
+    actors: ActorResult,
+    view: object,
+    text: str,
+    t: _Trigger,
+    cs: int,
+    ce: int,
+    dexpr: DateExpr | None,
+    c: Cues,
+    dates: list[DateExpr],
+) -> _Ev | None:
+    """One event candidate from a real trigger: its name, date, participants and specificity."""
+    base = view.start  # type: ignore[attr-defined]
+    authorization = False
+    pid = view.id  # type: ignore[attr-defined]
+    before = text[cs : t.start]
+    mentions = actors.in_span(base + cs, base + ce)
+    subj = [m for m in mentions if m.end <= base + t.start]
+    obj = [m for m in mentions if m.start >= base + t.end]
+    parts: dict[str, tuple[str, str]] = {}
+    victim: str | None = None
+    target: str | None = None
+    complement = _COMPLEMENT.match(_blank(text, [(d.start, d.end) for d in dates]), t.end)
+    if complement and re.search(r"\bblam\w*\s+(?:[\w'’·-]+\s+){0,3}$", before, re.I):
+        complement = None  # "blamed the attack on X": X is who did it, not its target
+    date_spans = [(d.start, d.end) for d in dates]
+    if t.kind == "noun":
+        poss = re.search(r"([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)['’]s\s+(?:[\w-]+\s+){0,3}$", before)
+        poss_actors = [m for m in subj if m.start >= base + cs + poss.start(1)] if poss else []
+        if complement and complement.group("prep").lower() in {
+            "of",
+            "on",
+            "against",
+            "at",
+            "targeting",
+        }:
+            cm = [
+                m
+                for m in obj
+                if m.start < base + complement.end() and m.start >= base + complement.start()
+            ]
+            prep = complement.group("prep").lower()
+            np_start = base + complement.start("np")
+            np_start += len(re.match(r"(?:the\s+|a\s+|an\s+)?", complement.group("np")).group(0))
+            cm = [
+                m
+                for m in cm
+                if m.start == np_start and not re.match(r"\s+[A-Z]", text[m.end - base :])
+            ]
+            for m in cm[:1]:
+                if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id):
+                    victim = m.actor_id
+                elif prep != "of" or t.cls in {"attack", "strike"}:
+                    target = m.actor_id
+        for m in poss_actors[-1:]:
+            if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id) and not victim:
+                victim = m.actor_id
+            else:
+                parts[m.actor_id] = ("agent", pid)
+        ordering = c.ordering.search(before)
+        authorization = bool(
+            ordering
+            and dexpr
+            and re.match(
+                r"(?i)authori[sz]ed|approved|greenlit|greenlighted|sanctioned", ordering.group(0)
+            )
+        )
+        if ordering:
+            for m in subj:
+                if m.end <= base + cs + ordering.start() + 1:
+                    parts.setdefault(m.actor_id, ("ordered", pid))
+        elif subj and re.search(
+            r"\b(?:launched|carried\s+out|conducted|staged|held|led|mounted|made|began|"
+            r"started|ramped\s+up|imposed|added|adopted|issued|signed|introduced|called)"
+            r"\s+(?:[\w'’-]+\s+){0,4}$",
+            before,
+            re.I,
+        ):
+            parts.setdefault(subj[0].actor_id, ("agent", pid))
+        # "X was killed in a US strike"
+        if t.cls == "strike" and not victim:
+            for m in subj:
+                if _is_person(actors, m.actor_id) and re.search(
+                    r"\b(?:was|were|been)\s+(?:also\s+)?killed\b", text[m.end - base : t.start]
+                ):
+                    victim = m.actor_id
+                    break
+        # after "killed" in a relative clause: "the strike that killed X"
+        if t.cls == "strike" and not victim:
+            km = re.match(r"\s+(?:that|which)\s+(?:also\s+)?killed\s+", text[t.end : t.end + 40])
+            if km:
+                for m in obj:
+                    if m.start == base + t.end + km.end() and _is_person(actors, m.actor_id):
+                        victim = m.actor_id
+        generic_np = bool(
+            complement
+            and not re.search(r"[A-Z]", complement.group("np"))
+            and re.match(r"(?:a|an|any|some|such|[a-z]+s)\b", complement.group("np"))
+        )
+        specific = bool(
+            dexpr
+            or victim
+            or target
+            or parts
+            or poss
+            or (_DEFINITE.search(before) and not generic_np)
+            or (
+                complement
+                and not generic_np
+                and complement.group("prep").lower() in {"on", "against", "at", "targeting", "of"}
+            )
+            or t.planned
+        )
+        plural_bare = bool(re.match(r"[\w-]*s\b", text[t.end - 1 : t.end + 1])) and not (
+            _DEFINITE.search(before) or _INDEFINITE.search(before)
+        )
+        specific = specific and not (plural_bare and not (dexpr or victim or target or parts))
+        definite = bool(_DEFINITE.search(before))
+        start = t.start
+        if poss and not c.ordering.search(before):
+            start = cs + poss.start(1)
+        end = complement.end() if complement else t.end
+        name = _trim(_blank(text, [(s - 0, e) for s, e in date_spans])[start:end])
+        if len(name.split()) > 12:
+            name = " ".join(name.split()[:12])
+            name = _trim(name)
+    else:
+        specific, definite = True, False
+        passive = bool(_PASSIVE.search(before))
+        # the subject: actors before the verb in the clause; a relative pronoun's antecedent
+        # is the last actor before it
+        if passive:
+            for m in subj[-1:]:
+                role = (
+                    "victim"
+                    if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id)
+                    else "target"
+                )
+                parts[m.actor_id] = (role, pid)
+                if role == "victim":
+                    victim = m.actor_id
+                else:
+                    target = m.actor_id
+            bym = re.match(r"\s+by\s+", text[t.end : t.end + 6])
+            if bym:
+                for m in obj[:1]:
+                    parts.setdefault(m.actor_id, ("agent", pid))
+        else:
+            agents = [m for m in subj if not _in_pp(text, base, m, cs)]
+            if _CONJ_VERB.search(before):  # "X blamed ... and retaliated": X's verb too
+                ss = _sentence_start(text, cs)
+                first = [
+                    m
+                    for m in actors.in_span(base + ss, base + t.start)
+                    if not _in_pp(text, base, m, ss)
+                ]
+                agents = first[:1]
+            for m in agents[-2:]:
+                parts[m.actor_id] = ("agent", pid)
+            for m in obj[:1]:
+                if m.start - (base + t.end) > 60:
+                    break
+                if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id):
+                    victim = m.actor_id
+                    parts[m.actor_id] = ("victim", pid)
+                else:
+                    target = m.actor_id
+                    parts.setdefault(m.actor_id, ("target", pid))
+        # a verb needs a subject: an actor, or a noun phrase before it in its clause
+        subject_text = _trim(before)
+        if not subject_text and not _CONJ_VERB.search(before):
+            return None
+        if t.kind == "base" and not t.planned:
+            return None
+        if t.cls in {"announcement", "meeting"} and not dexpr and not t.planned:
+            return None  # "X announced": a speech act unless the text dates it
+        start = _subject_start(text, cs, t.start, subj, base)
+        end = min(ce, _object_end(text, t.end, ce))
+        name = _trim(_blank(text, date_spans)[start:end])
+        if not name or len(name) < len(text[t.start : t.end]):
+            name = text[t.start : t.end]
+        if len(name.split()) > 14:
+            name = _trim(" ".join(name.split()[:14]))
+    value = dexpr.value if dexpr else None
+    precision = dexpr.precision if dexpr and dexpr.value else "none"
+    if t.planned and dexpr:
+        fwd = forward(dexpr, ctx.reference)
+        value = fwd.value
+    if victim:
+        parts[victim] = ("victim", pid)
+    if target and target.startswith("actor:"):
+        parts.setdefault(target, ("target", pid))
+    name = " ".join(name.replace("·", ".").split())
+    if t.planned and not name.lower().startswith("planned"):
+        name = (
+            f"Planned {name[:1].lower() + name[1:]}"
+            if not name[:2].isupper()
+            else (f"Planned {name}")
+        )
+    ev = _Ev(
+        key="",
+        cls=t.cls,
+        name=name[:1].upper() + name[1:],
+        date=value,
+        precision=precision,
+        date_text=dexpr.text if dexpr and dexpr.value else None,
+        planned=t.planned,
+        specific=specific,
+        definite=definite,
+        authorized=authorization,
+        victim=victim,
+        target=target
+        or (_target_key(ctx, complement.group("np")) if complement and t.kind == "noun" else None),
+        participants=parts,
+    )
+    ev.mentions.append(EventMention("", pid, base + t.start, base + t.end))
+    return ev
+
+
+def _target_key(ctx: DocContext, np: str) -> str | None:
+    """A key for what an event was aimed at: its capitalised words minus states and demonyms
+    ("the U.S. Embassy in Baghdad" and "the American Embassy in Baghdad" agree)."""
+    words = []
+    for w in re.findall(r"[A-Z][\w-]+(?:[.·][A-Z][.·]?)*", np):
+        aid = ctx.onto.lookup_actor(w.replace("·", "."))
+        if aid and ctx.onto.actors[aid].type.value == "State":
+            continue
+        if re.search(r"(?:an|ian|qi|ni)$", w):
+            continue
+        words.append(w)
+    return slugify(" ".join(words) or " ".join(np.split()[:3])) or None
+
+
+def _in_pp(text: str, base: int, m: ActorMention, cs: int) -> bool:
+    """An actor inside a prepositional phrase ("in Iraq", "with Iran") is no subject."""
+    return bool(
+        re.search(
+            r"\b(?:in|with|from|for|to|of|at|on|near|over|about|against|into|across|"
+            r"including|like|than)\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,2}$",
+            text[cs : m.start - base],
+            re.I,
+        )
+    )
+
+
+def _subject_start(text: str, cs: int, s: int, subj: list[ActorMention], base: int) -> int:
+    """Where the verb's subject noun phrase begins (at most eight words back in its clause)."""
+    seg = text[cs:s]
+    links = [
+        m.end()
+        for m in re.finditer(r"\b(?:that|which|who|when|as|after|before|while|because|and)\s+", seg)
+    ]
+    start = cs + (links[-1] if links else 0)
+    words = list(re.finditer(r"\S+", text[start:s]))
+    if len(words) > 8:
+        start += words[-8].start()
+    if subj and subj[-1].start - base < start and s - (subj[-1].start - base) < 80:
+        start = subj[-1].start - base
+    return start
+
+
+def _object_end(text: str, e: int, ce: int) -> int:
+    """The end of the verb's object: up to the clause end, a conjunction, or eight words."""
+    seg = text[e:ce]
+    stop = re.search(
+        r"\s+(?:that|which|who|when|where|while|because|after|before|since|but|as|and\s+then)\b",
+        seg,
+    )
+    end = e + (stop.start() if stop else len(seg))
+    words = list(re.finditer(r"\S+", text[e:end]))
+    if len(words) > 8:
+        end = e + words[7].end()
+    return end
+
+
+_GROUPS = {"strike": ("strike", "attack"), "attack": ("attack", "strike")}
+"""Classes a definite mention may refer back across ("the attack" after "the drone strike")."""
+
+
+def _compatible(a: _Ev, b: _Ev, loose: bool = False) -> bool:
+    """Whether two mentions can be the same event (class, dates and participants agree)."""
+    if (a.cls != b.cls and not (loose and b.cls in _GROUPS.get(a.cls, ()))) or (
+        a.planned != b.planned
+    ):
+        return False
+    if not _dates_agree(a, b):
+        return False
+    if a.victim and b.victim and a.victim != b.victim and not loose:
+        return False
+    return not (a.target and b.target and a.target != b.target and not (a.victim and b.victim))
+
+
+def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
+    """Add ev to the events, or fold it into the earlier mention of the same event."""
+    same = None
+    # the same victim or the same target and date: the same event
+    for other in reversed(events):
+        if not _compatible(ev, other):
+            continue
+        if ev.victim and ev.victim == other.victim:
+            same = other
+            break
+        if ev.target and ev.target == other.target:
+            same = other
+            break
+        if (
+            ev.date
+            and other.date
+            and ev.date == other.date
+            and ev.precision == other.precision
+            and set(ev.participants) & set(other.participants)
+        ):
+            same = other
+            break
+    # a definite mention with nothing new refers back to the last one of its class
+    if same is None and not ev.target and not ev.date and (ev.definite or not ev.victim):
+        group = _GROUPS.get(ev.cls, (ev.cls,))
+        prev = max(
+            (last[g] for g in group if g in last), key=lambda e: events.index(e), default=None
+        )
+        if (
+            prev is not None
+            and _compatible(ev, prev, loose=True)
+            and (
+                ev.definite or not ev.participants or set(ev.participants) & set(prev.participants)
+            )
+        ):
+            same = prev
+    if same is None:
+        events.append(ev)
+        return ev
+    if ev.date and (not same.date or _finer(ev.precision, same.precision)):
+        same.date, same.precision, same.date_text = ev.date, ev.precision, ev.date_text
+    same.victim = same.victim or ev.victim
+    same.target = same.target or ev.target
+    if (
+        len(ev.name) > len(same.name)
+        and (ev.victim or ev.target)
+        and not (same.victim or same.target)
+    ):
+        same.name = ev.name
+    for aid, rp in ev.participants.items():
+        same.participants.setdefault(aid, rp)
+    same.mentions += ev.mentions
+    return same
+
+
+def _dates_agree(a: _Ev, b: _Ev) -> bool:
+    """Two dates agree at the coarser one's precision (a day inside "last week" agrees)."""
+    if not a.date or not b.date:
+        return True
+    coarse = (
+        a.precision if _ORDER.get(a.precision, 5) >= _ORDER.get(b.precision, 5) else (b.precision)
+    )
+    if coarse == "season":
+        return abs((a.date - b.date).days) < 95
+    if coarse == "none":
+        return True
+    return format_date(a.date, coarse) == format_date(b.date, coarse)
+
+
+_ORDER = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "none": 5}
+
+
+def _finer(a: str, b: str) -> bool:
+    return _ORDER.get(a, 5) < _ORDER.get(b, 5)
+
+
+def _finish(events: list[_Ev], c: Cues) -> EventResult:
+    """Ids from class head, what the event was aimed at and its date; one node per id."""
     out: list[Event] = []
     precision: dict[str, str] = {}
     mentions: list[tuple[str, str, int, int]] = []
     parts: list[tuple[str, str, str, str]] = []
-    seen: set[str] = set()
-    for key in order:
-        ev = events[key]
-        head = {
-            "authorization": "authorization",
-            "strike": "strike",
-            "attack": "attack",
-            "protest": "protests",
-            "policy": "policy",
-            "date": "events",
-        }[ev.cls]
-        target = ev.victim.removeprefix("actor:") if ev.victim else ev.target
-        slug = slugify(f"{head} {target or ''} {format_date(ev.date, ev.precision) or ''}")
-        if ev.cls == "date":
-            slug = slugify(f"events {format_date(ev.date, ev.precision)}")
+    by_id: dict[str, Event] = {}
+    seen_parts: set[tuple[str, str]] = set()
+    for ev in events:
+        head = c.heads[ev.cls]
+        aim = (
+            ev.victim.removeprefix("actor:")
+            if ev.victim
+            else (ev.target or "").removeprefix("actor:")
+        )
+        if not aim:
+            agents = [a for a, (r, _) in ev.participants.items() if r == "agent"]
+            aim = agents[0].removeprefix("actor:") if agents else ""
+        when = format_date(ev.date, ev.precision) or ""
+        slug = slugify(f"{'planned ' if ev.planned else ''}{head} {aim} {when}")
+        if not aim and not when:
+            slug = slugify(f"{head} {' '.join(ev.name.split()[:6])}")
         eid = f"{Label.EVENT.value.lower()}:{slug}"
-        if eid in seen and not slug.endswith(("-none", "strike", "attack", "protests")):
-            pass  # same head, target and date: the same event, mentioned twice
-        elif eid in seen:
-            eid = f"{eid}-{len(seen)}"
-        if eid not in seen:
-            out.append(Event(eid, ev.name, ev.date, ev.date_text))
-        seen.add(eid)
-        precision[eid] = ev.precision
+        if eid not in by_id:
+            node = Event(eid, ev.name, ev.date, ev.date_text)
+            by_id[eid] = node
+            out.append(node)
+            precision[eid] = ev.precision if ev.date else "none"
         mentions += [(eid, m.passage_id, m.start, m.end) for m in ev.mentions]
-        parts += [(aid, eid, role, pid) for aid, (role, pid) in ev.participants.items()]
+        for aid, (role, pid) in ev.participants.items():
+            if (aid, eid) not in seen_parts:
+                seen_parts.add((aid, eid))
+                parts.append((aid, eid, role, pid))
     return EventResult(out, precision, mentions, parts)
