@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
+from conftest import neo4j_env
 from playwright.sync_api import Page, Playwright, sync_playwright
 from processes import KB, free_port
 
@@ -60,13 +61,21 @@ VENDORED = {
 """Vendored file -> its source in node_modules (tools/vendor-static copies them)."""
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`kb serve` on a fresh embedded store, which it seeds; yields its base URL. Its output
-    is kept to check that it prints the explorer's address."""
+# The Neo4j run adds about half a minute (the server's start and its slower first queries): slow.
+@pytest.fixture(scope="module", params=["falkordb", pytest.param("neo4j", marks=pytest.mark.slow)])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`kb serve` on a fresh store of each backend, which it seeds; yields its base URL (the
+    page only talks to the API, so it must behave the same on both). Its output is kept to
+    check that it prints the explorer's address."""
     tmp = tmp_path_factory.mktemp("explore")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
     env.update({"KB_DATA_DIR": str(tmp / "data"), "KB_GRAPH": "explore", "PYTHONUNBUFFERED": "1"})
+    if request.param == "neo4j":  # the suite's Neo4j, emptied so that kb serve seeds it
+        env.update(neo4j_env(request.getfixturevalue("neo4j")))
+        reset = subprocess.run([KB, "reset", "--yes"], env=env, capture_output=True, timeout=120)
+        assert reset.returncode == 0, reset.stderr
     port = free_port()
     log = tmp / "serve.log"
     with log.open("wb") as out:

@@ -282,12 +282,30 @@
     }
   }
 
+  /** Place nodes that were just added next to a neighbour already drawn, so that a layout
+   * that starts from the current positions keeps the view the user knows. Returns whether
+   * any node had a place before (a first drawing starts from random positions). */
+  function placeNew() {
+    const fresh = cy.nodes().filter((n) => !n.scratch("_placed"));
+    const known = cy.nodes().filter((n) => n.scratch("_placed"));
+    fresh.forEach((n) => {
+      const anchor = n.neighborhood("node").filter((m) => m.scratch("_placed"))[0];
+      if (anchor) {
+        const p = anchor.position();
+        n.position({ x: p.x + (Math.random() - 0.5) * 120, y: p.y + (Math.random() - 0.5) * 120 });
+      }
+    });
+    cy.nodes().scratch("_placed", true);
+    return known.nonempty();
+  }
+
   function layout() {
     return new Promise((resolve) => {
       const visible = cy.elements().not(".hidden-label");
       const l = visible.layout({
-        name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000,
-        idealEdgeLength: () => 90, padding: 30, fit: true, numIter: 1500,
+        name: "cose", animate: false, randomize: !placeNew(), nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: () => 400000, idealEdgeLength: () => 100, nodeOverlap: 20, gravity: 80,
+        padding: 30, fit: true, numIter: 1000,
       });
       l.one("layoutstop", () => {
         if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(visible); }
@@ -530,7 +548,8 @@
     const el = cy.getElementById(id);
     el.addClass("current");
     const label = n.__typename;
-    const title = n.name || n.title || (label === "Claim" ? "Claim" : n.id);
+    const title = n.name || n.title ||
+      (label === "Claim" ? `said by ${n.speaker ? n.speaker.name : "an unknown speaker"}` : n.id);
     panel.replaceChildren(...[
       h("h2", {}, "Details"),
       h("h3", { class: "title" }, h("span", { class: "swatch", style: `background:${COLOR[label] || "#999"}` }),
