@@ -42,3 +42,59 @@ def test_same_strike_same_id_across_documents() -> None:
         make_doc("A drone strike killed Qasem Soleimani late Thursday.", published=date(2020, 1, 4))
     )
     assert {e.id for e in a.events} & {e.id for e in b.events}
+
+
+def _events(raw: str, published: date | None = date(2021, 3, 10)) -> list[dict]:
+    return extraction_to_json(extract(make_doc(raw, published=published)))["events"]
+
+
+def test_roles_come_from_the_clause_not_the_nearest_verb() -> None:
+    raw = (
+        "Defense Minister Karl Brandt said on Monday that the Harakat Brigades attacked "
+        "the Al Asad base overnight."
+    )
+    [event] = _events(raw)
+    roles = {(p["name"], p["role"]) for p in event["participants"]}
+    assert ("Harakat Brigades", "agent") in roles
+    assert not any(name == "Karl Brandt" for name, _ in roles)  # he only spoke of it
+    assert event["date"] == "2021-03-10"  # "overnight", not the Monday he spoke
+
+
+def test_same_event_twice_is_one_event_with_a_whole_name() -> None:
+    raw = (
+        "An attack on an army base in northern Gavaria in late February killed a contractor. "
+        "The Harakat Brigades were blamed for the attack."
+    )
+    events = _events(raw)
+    assert len(events) == 1
+    assert events[0]["name"] == "Attack on an army base in northern Gavaria"
+    assert events[0]["date"] == "2021-02"  # month precision: no day is invented
+
+
+def test_planned_event_is_marked_and_dated_forward() -> None:
+    raw = "Speaker Ana Ruiz announced that the parliament would vote Thursday on the measure."
+    events = _events(raw, published=date(2021, 3, 10))  # a Wednesday
+    planned = [e for e in events if e["name"].startswith("Planned")]
+    assert planned and planned[0]["date"] == "2021-03-11"
+
+
+def test_hypothetical_negated_and_generic_mentions_are_no_events() -> None:
+    raw = (
+        "Analysts said the militia could attack other bases. "
+        "The government did not retaliate. "
+        "Drone strikes have become a common tool of counterterrorism."
+    )
+    assert _events(raw) == []
+
+
+def test_season_precision_is_exposed() -> None:
+    raw = "President Lena Ostrova authorized the targeted killing of Omar Haddad last summer."
+    [event] = _events(raw, published=date(2021, 1, 20))
+    assert event["date"] == "2020-22"  # summer 2020, never a day
+    ex = extract(make_doc(raw, published=date(2021, 1, 20)))
+    assert ex.events[0].date_precision == "season"
+
+
+def test_a_tweet_signature_does_not_date_the_tweet_s_event() -> None:
+    raw = "The strike on the Al Asad base was lawful. — Jane Roe (@janeroe) March 3, 2021"
+    assert all(e["date"] != "2021-03-03" for e in _events(raw))

@@ -166,6 +166,10 @@ _TIME_FRAME = re.compile(
 _RELATIVE_LINK = re.compile(
     r"^[^,;:]{0,80}?\b(?:that|which)\s+(?:(?:also|had|has|reportedly|allegedly)\s+)?$", re.I
 )
+_SUBJECT_BREAK = re.compile(
+    r"\b(?:that|which|who|and|but|or|while|as|when|after|before|said|says|told)\b|[,;:—–]"
+)
+_SIGNATURE = re.compile(r"\(@\w+\)\s*$")
 _OBJECT_LINK = re.compile(
     r"^\s+(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w'’·-]+\s+){0,3}$", re.I
 )
@@ -179,18 +183,29 @@ def _absorb(text: str, kept: list[tuple[_Trigger, int, int]]) -> dict[int, int]:
     airstrikes", "X was killed in a strike" (the noun is the means) are one event each.
     """
     out: dict[int, int] = {}
-    for k, (t, _cs, _ce) in enumerate(kept):
+    for k, (t, cs, _ce) in enumerate(kept):
         if t.kind != "verb":
             continue
         for j, (n, _ncs, _nce) in enumerate(kept):
             if n.kind != "noun" or j in out:
                 continue
-            if (n.end <= t.start and _RELATIVE_LINK.match(text[n.end : t.start])) or (
-                t.end <= n.start
-                and n.start - t.end < 60
-                and (
-                    _MEANS_LINK.match(text[t.end : n.start])
-                    or _OBJECT_LINK.match(text[t.end : n.start])
+            # "an attack on a base ... killed a contractor": the noun is the verb's subject
+            subject = (
+                cs <= n.start
+                and n.end <= t.start
+                and t.start - n.end < 90
+                and not _SUBJECT_BREAK.search(text[n.end : t.start])
+            )
+            if (
+                subject
+                or (n.end <= t.start and _RELATIVE_LINK.match(text[n.end : t.start]))
+                or (
+                    t.end <= n.start
+                    and n.start - t.end < 60
+                    and (
+                        _MEANS_LINK.match(text[t.end : n.start])
+                        or _OBJECT_LINK.match(text[t.end : n.start])
+                    )
                 )
             ):
                 out[k] = j
@@ -400,6 +415,8 @@ def extract_events(
         text = _ABBREV.sub("·", view.masked)  # "U.S." keeps its periods out of clause breaks
         base = view.start
         dates = [d for d in find_dates(view.masked, ref, ctx.date_memo) if d.kind != "bare_year"]
+        # an embedded tweet's signature ("— Name (@handle) January 3, 2020") dates the tweet
+        dates = [d for d in dates if not _SIGNATURE.search(text[: d.start])]
         frames = [d for d in dates if _TIME_FRAME.search(text[: d.start])]
         dates = [d for d in dates if d not in frames]
         kept: list[tuple[_Trigger, int, int]] = []
@@ -672,7 +689,8 @@ def _build(
                 for m in obj[:1]:
                     parts.setdefault(m.actor_id, ("agent", pid))
         else:
-            agents = [m for m in subj if not _in_pp(text, base, m, cs)]
+            sstart = base + _subject_start(text, cs, t.start, [], base)
+            agents = [m for m in subj if m.start >= sstart and not _in_pp(text, base, m, cs)]
             if _CONJ_VERB.search(before):  # "X blamed ... and retaliated": X's verb too
                 ss = _sentence_start(text, cs)
                 first = [
