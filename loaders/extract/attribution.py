@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover
 # What may stand between a speaker's name and the reporting verb: auxiliaries, adverbs and an
 # appositive or relative clause set off by commas ("Esper, who spoke at the Pentagon, said").
 _BETWEEN = re.compile(
-    r"^(?:\s*,\s*[^,\"“”]{1,150}?,)?\s*(?:(?:has|have|had|also|later|repeatedly|meanwhile|"
+    r"^(?:\s*,(?:[^,\"“”]{1,150}?,){1,2})?\s*(?:(?:has|have|had|also|later|repeatedly|meanwhile|"
     r"then|again|publicly|previously|would|will|could|may|might|did|does|do|quickly|"
     r"immediately|reportedly|further|flatly|first|already|once|often|privately|openly|"
     r"explicitly|strongly|sharply|recently|in\s+turn|at\s+the\s+time|too|both|,|more|most|"
@@ -52,12 +52,13 @@ _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3})\s*(?:\([A-Za-z .&]{1,30}\))?"
     r"\s*[—–]+\s*|^\s*[A-Z]{2,}(?:[ ,]+[A-Z]{2,})*\s*(?:\([A-Za-z .&]{1,30}\))?\s*[-—–]+\s*"
 )
-_ANON = re.compile(r"\b(?:sources?|officials?|people|person)\b[^.]{0,60}$", re.I)
+_ANON = re.compile(r"\b(?:sources?|people|person)\b[^.]{0,60}$", re.I)
 _OUTLET_NP = re.compile(
     r"((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})(?:\s*,[^,]{0,90},)?"
     r"\s*(?:(?:has|had|also|later)\s+)*$"
 )
 _AUX = r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|[a-z]+ly)\s+)*"
+_TRAILING_AUX = re.compile(r"\s+" + _AUX.replace(")*", ")+") + r"$|\s+$")
 _SURNAME = re.compile(_SURNAME.pattern.replace("{aux}", _AUX))
 _PRONOUN = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+" + _AUX + "$")
 _PRESIDENT = re.compile(r"\b[Tt]he\s+[Pp]resident(?:\s*,[^,“”\"]{1,150},)?\s+" + _AUX + "$")
@@ -72,6 +73,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
 _PLURAL_OR_MODAL = re.compile(r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+$", re.I)
+_LONGEST_QUOTE = 6
+"""Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
 _CLOSE = "”"
 
@@ -247,6 +250,13 @@ class Attributor:
         pm = _PRONOUN.search(head)
         if pm:
             word = pm.group("p").lower()
+            if word in self.lex.person_pronouns:
+                # "Trump was right when he said": an antecedent in the same sentence first
+                for m in reversed(self.actors.in_span(base, base + pm.start())):
+                    actor = self.actors.actors.get(m.actor_id)
+                    if actor is not None and actor.type.value == "Person":
+                        self.state.last_person = actor.id
+                        return [Speaker(actor.id, actor.name)]
             if word in self.lex.person_pronouns and self.state.last_person:
                 actor = self.actors.actors.get(self.state.last_person)
                 if actor:
@@ -254,21 +264,24 @@ class Attributor:
             if word in self.lex.group_pronouns and self.state.last_plural:
                 return list(self.state.last_plural)
             return []
-        cm = self.lex.collective.search(head[clause_start:])
+        bare = _TRAILING_AUX.sub("", head[clause_start:])
+        cm = self.lex.collective.search(bare)
         if cm:
             np = cm.group("np")
             if re.fullmatch(r"(?i)(?:the\s+)?sources?", np.strip()):
                 return []
             found = [self._group(np)]
-            other = self.lex.collective.search(
-                head[clause_start : clause_start + cm.start("np")].rstrip().removesuffix(" and")
-            )
-            if (
-                other
-                and head[clause_start + cm.start("np") - 5 : clause_start + cm.start("np")].strip()
-                == "and"
-            ):
-                found.insert(0, self._group(other.group("np")))
+            before = bare[: cm.start("np")]
+            if re.search(r"\band\s*$", before):
+                before = re.sub(r"\s*\band\s*$", "", before)
+                other = self.lex.collective.search(before)
+                named = self.actors.in_span(base + clause_start, base + clause_start + len(before))
+                if other:
+                    found.insert(0, self._group(other.group("np")))
+                elif named and not before[named[-1].end - base - clause_start :].strip():
+                    sp = self._actor(named[-1])
+                    if sp:
+                        found.insert(0, sp)
             self.state.last_plural = found
             return found
         return []
@@ -488,9 +501,9 @@ class Attributor:
     def _close_run(out: list[Attribution], start: int) -> None:
         """A quotation over several sentences is the speaker's wherever the speaker is named."""
         run = out[start:]
-        if len(run) < 2:
-            return
-        named = next((a for a in run if a.speakers), None)
+        if len(run) < 2 or len(run) > _LONGEST_QUOTE:
+            return  # an unclosed quotation mark (a typo) is not a quotation of a page
+        named = next((a for a in (run[0], run[-1]) if a.speakers), None)
         if named is None:
             return
         for a in run:

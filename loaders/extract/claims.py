@@ -115,9 +115,36 @@ def extract_claims(
             )
             res.speakers[cid] = speaker.name
             res.speaker_labels[cid] = speaker.label
+    _argued_voice(res.claims)
     res.new_actors = dict(attributor.new_actors)
     res.relations = argument_relations(res.claims)
     return res
+
+
+_ESSAY_SHARE = 0.6
+_VOICE_MIN = 4
+_VOICE_MAJORITY = 0.75
+
+
+def _argued_voice(claims: list[Claim]) -> None:
+    """In an argued piece, the author's unmarked sentences carry the piece's stance.
+
+    A piece is argued when most of its claims are the author's own and those with a cue agree
+    (at least three in four of at least four): an op-ed that attacks a strike throughout does so
+    also in the sentences that name no cue. News, where the author mostly reports, is left as is.
+    """
+    own = [c for c in claims if c.modality == "authorial"]
+    if not claims or len(own) < _ESSAY_SHARE * len(claims):
+        return
+    marked = [c.stance for c in own if c.stance is not Stance.NEUTRAL]
+    if len(marked) < _VOICE_MIN:
+        return
+    for stance in (Stance.ATTACKS, Stance.SUPPORTS):
+        if marked.count(stance) >= _VOICE_MAJORITY * len(marked):
+            for c in own:
+                if c.stance is Stance.NEUTRAL:
+                    c.stance = stance
+            return
 
 
 def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:

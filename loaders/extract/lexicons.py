@@ -93,7 +93,7 @@ def attribution_lexicon() -> AttributionLexicon:
     collective = re.compile(
         r"(?:^|(?<=[\s,;:—–-]))(?P<np>(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|"
         rf"(?i:{modifiers})|[A-Z][\w.'’&-]*|\d+)\s+){{0,5}}"
-        rf"(?:{head_re}))\s*$",
+        rf"(?i:{head_re}))\s*$",
     )
     pron = data.get("pronouns") or {}
     return AttributionLexicon(
