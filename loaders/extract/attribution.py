@@ -73,6 +73,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
 _PLURAL_OR_MODAL = re.compile(r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+$", re.I)
+_NAME = (
+    r"(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:de|van|von|al|bin|el|da|di)\b)?"
+    r"\s+[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)"
+)
+_NAME_BEFORE = re.compile(_NAME + r"(?:\s*,(?:[^,\"“”]{1,150}?,){1,2})?\s+" + _AUX + "$")
+_NAME_AFTER = re.compile(
+    r"^\s*(?:(?:[A-Z][\w.'’-]*|\d{4}|[a-z][\w'’-]*)\s+){0,6}?"
+    + _NAME
+    + r"(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|during|after|said|told|wrote|added)\b))"
+)
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
@@ -236,6 +246,11 @@ class Attributor:
             sp = self.outlet(om.group(1))
             if sp:
                 return [sp]
+        nm = _NAME_BEFORE.search(head)
+        if nm:
+            person = self._new_person(nm.group("name"))
+            if person:
+                return [person]
         sm = _SURNAME.search(head)
         if sm:
             person = self._by_surname(sm.group("n"))
@@ -258,9 +273,9 @@ class Attributor:
                         self.state.last_person = actor.id
                         return [Speaker(actor.id, actor.name)]
             if word in self.lex.person_pronouns and self.state.last_person:
-                actor = self.actors.actors.get(self.state.last_person)
-                if actor:
-                    return [Speaker(actor.id, actor.name)]
+                name = dict(self._people()).get(self.state.last_person)
+                if name:
+                    return [Speaker(self.state.last_person, name)]
             if word in self.lex.group_pronouns and self.state.last_plural:
                 return list(self.state.last_plural)
             return []
@@ -298,19 +313,42 @@ class Attributor:
         self.state.new[aid] = (name, "Person")
         return Speaker(aid, name, Label.ACTOR, "Person")
 
+    def _new_person(self, name: str) -> Speaker | None:
+        """A person the actor stage missed, named as the subject of a reporting verb.
+
+        The verb is the evidence that the capitalised pair is a person; a word of an
+        institution, a place or a title (``not_person_words``) says it is not.
+        """
+        words = name.replace(".", " ").split()
+        if any(w in self.lex.not_person_words for w in words) or self.outlet(name):
+            return None
+        aid = entity_id(Label.ACTOR, name)
+        known = self.actors.actors.get(aid)
+        if known is not None:
+            return Speaker(known.id, known.name)
+        if self._by_surname(words[-1]) is not None and aid not in self.state.new:
+            return None  # a surname of someone already named: that person, not a new one
+        self.state.new[aid] = (name, "Person")
+        self.state.last_person = aid
+        return Speaker(aid, name, Label.ACTOR, "Person")
+
+    def _people(self) -> list[tuple[str, str]]:
+        """(id, name) of every person known so far: the actor stage's and those found here."""
+        known = [(a.id, a.name) for a in self.actors.actors.values() if a.type.value == "Person"]
+        return known + [(i, n) for i, (n, k) in self.state.new.items() if k == "Person"]
+
     def _by_surname(self, word: str) -> Speaker | None:
         """A person already named, referred to by surname alone ("Haley said")."""
-        hits = [
-            a
-            for a in self.actors.actors.values()
-            if a.type.value == "Person"
-            and len(a.name.split()) > 1
-            and a.name.split()[-1].strip(".,") == word
-        ]
+        hits = {
+            (i, n)
+            for i, n in self._people()
+            if len(n.split()) > 1 and n.split()[-1].strip(".,") == word
+        }
         if len(hits) != 1:
             return None
-        self.state.last_person = hits[0].id
-        return Speaker(hits[0].id, hits[0].name)
+        aid, name = hits.pop()
+        self.state.last_person = aid
+        return Speaker(aid, name)
 
     def _mention_start(self, view: PassageView, speaker: Speaker) -> int:
         for m in self.actors.in_span(view.start, view.start + len(view.masked)):
@@ -345,7 +383,9 @@ class Attributor:
                 sp = self._actor(m)
                 return [sp] if sp else []
             break
-        return []
+        nm = _NAME_AFTER.match(text[vend : vend + 120])
+        sp = self._new_person(nm.group("name")) if nm else None
+        return [sp] if sp else []
 
     # --- one sentence -------------------------------------------------------------------
 
