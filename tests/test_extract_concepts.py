@@ -36,3 +36,37 @@ def test_paraphrases() -> None:
 def test_no_concept_from_urls() -> None:
     raw = "See [the report](https://x.com/plotting-imminent-attack-self-defense)."
     assert concepts(raw) == set()
+
+
+def test_aumf_against_iraq_is_the_2002_law_and_no_use_of_force() -> None:
+    got = concepts("It cited the Authorization for Use of Military Force Against Iraq of 2002.")
+    assert got == {"concept:aumf-2002-iraq"}
+
+
+def test_imminence_does_not_link_the_ppg_standard() -> None:
+    got = concepts("Officials described an imminent threat and continuing protests.")
+    assert got == {"concept:imminent-threat"}
+
+
+def test_legal_vocabulary_of_commentary() -> None:
+    got = concepts(
+        "Iran will pursue war-crimes charges at the International Criminal Court. The strike "
+        "violated Iraq's sovereignty, critics said, and had no legal basis under Article II. "
+        "Lawmakers said he must notify Congress within 48 hours. It was not an assassination."
+    )
+    assert {
+        "concept:war-crime",
+        "concept:icc-jurisdiction",
+        "concept:violation-of-sovereignty",
+        "concept:legal-justification",
+        "concept:presidential-article-ii",
+        "concept:congressional-notification",
+        "concept:assassination",
+    } <= got
+
+
+def test_assassination_is_a_narrower_targeted_killing() -> None:
+    from loaders.ontology import broader_concepts
+
+    assert "targeted-killing" in broader_concepts("concept:assassination")
+    assert "self-defense-article-51" in broader_concepts("concept:anticipatory-self-defense")

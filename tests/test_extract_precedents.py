@@ -1,4 +1,4 @@
-"""Precedents: curated aliases, new ones from comparison language, treatments."""
+"""Precedents: curated aliases, new ones from comparison language, treatments per mention."""
 
 from __future__ import annotations
 
@@ -7,23 +7,86 @@ from loaders.extract.precedents import extract_precedents
 from tests.test_extract_actors import make_doc
 
 
+def _run(raw: str):  # type: ignore[no-untyped-def]
+    return extract_precedents(build_context(make_doc(raw)))
+
+
 def test_curated_alias_and_distinguishing() -> None:
     raw = (
         "Some cite the shooting down of Yamamoto in 1943. "
         "By contrast, the recent strike took place in peacetime."
     )
-    res = extract_precedents(build_context(make_doc(raw)))
+    res = _run(raw)
     assert res.treatments["precedent:yamamoto-shoot-down-1943"].value == "distinguishes"
 
 
 def test_new_precedent_from_comparison_cue() -> None:
-    raw = "The closest parallel may be the 1999 Kosovo bombing campaign, which NATO waged."
-    res = extract_precedents(build_context(make_doc(raw)))
+    raw = "The closest parallel may be the 1968 seizure of the USS Pueblo, which North Korea held."
+    res = _run(raw)
     names = [p.name for p in res.precedents.values()]
-    assert any("Kosovo bombing campaign" in n for n in names)
+    assert names == ["1968 seizure of the USS Pueblo"]
     assert next(iter(res.treatments.values())).value == "analogizes"
+    assert next(iter(res.precedents.values())).date is not None  # the year in its name
 
 
 def test_person_comparison_is_not_an_episode() -> None:
     raw = "Officials compared him to the leader of the rebel group."
-    assert extract_precedents(build_context(make_doc(raw))).precedents == {}
+    assert _run(raw).precedents == {}
+
+
+def test_compared_to_a_curated_episode_analogizes() -> None:
+    res = _run("She compared the strike to the 1986 bombing of Libya.")
+    assert [m.treatment.value for m in res.mentions] == ["analogizes"]
+    assert list(res.precedents) == ["precedent:bombing-of-libya-1986"]
+
+
+def test_treatment_is_read_per_mention() -> None:
+    raw = (
+        "As with the 1989 invasion of Panama, Congress was never asked. "
+        "Unlike the raid on bin Laden, this strike killed an official of a state."
+    )
+    res = _run(raw)
+    got = {m.precedent_id: m.treatment.value for m in res.mentions}
+    assert got == {
+        "precedent:panama-invasion-1989": "analogizes",
+        "precedent:bin-laden-raid-2011": "distinguishes",
+    }
+
+
+def test_negated_analogy_distinguishes() -> None:
+    res = _run("Critics said it was not the same as the Abbottabad raid.")
+    assert [m.treatment.value for m in res.mentions] == ["distinguishes"]
+
+
+def test_new_names_are_short_noun_phrases_not_sentences() -> None:
+    raw = (
+        "Not since the 1979 takeover of the Grand Mosque in Mecca by armed militants during the "
+        "pilgrimage season had the kingdom seen such an assault. "
+        "It rested on the same legal rationale as the 2015 strikes on a training camp in Raqqa."
+    )
+    res = _run(raw)
+    names = sorted(p.name for p in res.precedents.values())
+    assert names
+    for p in res.precedents.values():
+        assert len(p.name.split()) <= 8, p.name
+        assert len(p.id) <= 70, p.id
+        assert " had " not in f" {p.name} "
+
+
+def test_considered_but_decided_against_is_named_briefly() -> None:
+    raw = (
+        "The administrations of both President George W. Bush and President Obama considered "
+        "targeting the general, but decided against it."
+    )
+    res = _run(raw)
+    [p] = res.precedents.values()
+    assert p.name.startswith("Bush and Obama decision against targeting")
+    assert len(p.id) <= 70
+    assert res.treatments[p.id].value == "distinguishes"
+
+
+def test_described_episode_found_by_pattern() -> None:
+    res = _run(
+        "Relations froze after the 1979 seizure of the American embassy in Tehran by students."
+    )
+    assert "precedent:iran-hostage-crisis-1979" in res.precedents

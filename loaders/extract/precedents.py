@@ -1,12 +1,17 @@
 """Precedents: earlier episodes an argument compares the action to, and how it treats them.
 
-Two sources: the curated thesaurus (aliases such as "Yamamoto", "bombing of Libya", or phrase
-groups that must co-occur in one sentence, for episodes texts describe rather than name) and
-comparison language ("the nearest equivalent ... may be X", "compared to X", "unlike X",
-"similar to X", "X considered ... but decided against"), which finds precedents nobody listed.
-The treatment (analogizes / distinguishes / mentions) comes from cue words in the sentence, the
-next sentence (a comparison is often drawn and then qualified: "But a comparison ... brings out
-what is different"), or the comparison a nearby earlier sentence set up.
+Two sources: the curated gazetteer (``seeds/ontology/precedents.yaml``: aliases such as
+"Yamamoto", "bombing of Libya", or phrase groups that must co-occur in one sentence, for episodes
+texts describe rather than name) and comparison language ("the nearest equivalent ... may be
+X", "compared the strike to X", "unlike X", "not since X", "X considered ... but decided
+against"), which finds precedents nobody listed and names them by a short noun phrase.
+
+The treatment (analogizes / distinguishes / mentions) is read per mention: the comparison cue
+nearest to the mention in its sentence decides ("She compared the strike to the 1986 bombing of
+Libya" analogizes, "Unlike the raid on bin Laden, ..." distinguishes). Failing a cue there, a
+next sentence that qualifies the comparison ("By contrast, ...") distinguishes, and otherwise
+the treatment a nearby earlier comparison set up carries over. The cue lexicons are data
+(``seeds/ontology/comparison_cues.yaml``), not code.
 """
 
 from __future__ import annotations
@@ -14,50 +19,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from kb.model import Label, Precedent, Treatment, entity_id
+import yaml
+
+from kb.model import Label, Precedent, Treatment, entity_id, slugify
 from loaders.extract.context import DocContext, PassageView, candidates
 from loaders.extract.dates import find_dates
 from loaders.extract.prefilter import finditer_at, search_at
+from seeds import ontology_dir
 
-ANALOG = re.compile(
-    r"\b(?:nearest|closest|obvious|best|historical|recent)\s+(?:equivalent|parallel|analog\w*|precedent)"
-    r"|\bsimilar(?:ly)?\s+to\b|\bakin\s+to\b|\b(?:more|much|just)\s+like\b|\bthe\s+kind\s+of\b"
-    r"|\bjust\s+as\b|\banalog\w*|\bcomparable\b|\breminiscent\b|\becho(?:es|ed|ing)?\b"
-    r"|\bparallels?\b|\bequivalent\b|\bprecedent\s+for\b|\bmirror(?:s|ed)?\b|\bsame\s+(?:way|logic|rationale)\b",
-    re.I,
-)
-DISTINGUISH = re.compile(
-    r"\bunlike\b|\bby\s+contrast\b|\bin\s+contrast\b|\bwhereas\b|\bdifferent\s+(?:from|than)\b"
-    r"|\bwhat\s+is\s+different\b|\bdiffer(?:s|ed|ence)?\b|\bdistinguish\w*|\bnot\s+comparable\b"
-    r"|\bnovel\b|\bno\s+(?:real\s+)?(?:parallel|precedent)\b|\bdeparture\s+from\b"
-    r"|\bdecided\s+against\b|\bshied\s+away\b",
-    re.I,
-)
-_EVENT_NOUN = re.compile(
-    r"\b(?:raid|strikes?|bombing|killing|assassination|invasion|operation|war|attack|shoot-?down|"
-    r"intervention|incursion|campaign|crisis|affair|incident|poisoning|kidnapping|rendition|"
-    r"occupation|massacre|coup|downing|shooting|execution)\b",
-    re.I,
-)
+# The noun phrase after a cue: up to a clause boundary. A full stop ends it only where it ends a
+# sentence, not inside an abbreviation ("U.S.").
 _NP = (
-    r"(?P<np>[^,;:.()“”\"]{3,140}?)"
-    r"(?=[,;:.()“”\"]|\s+(?:which|that|who|when|where|after|because|but)\b|$)"
+    r"(?P<np>(?:[^,;:.()“”\"]|(?<=[A-Z])\.(?!\s*$)){3,140}?)"
+    r"(?=[,;:()“”\"]|(?<![A-Z])\.(?:\s|$)|\.\s*$|\s+(?:which|that|who|whom|whose|when|where|while|after|because|"
+    r"but|as|if|although|though)\b|$)"
 )
-NEW_CUES = [
-    re.compile(
-        r"\b(?:nearest|closest|obvious|best|historical)\s+(?:equivalent|parallel|analog\w*|precedent)"
-        r"(?:\s+in\s+[a-z ]+?)?\s+(?:is|was|may\s+be|might\s+be|would\s+be|could\s+be|remains)\s+"
-        + _NP,
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:compared\s+(?:it|this|the\s+\w+|\w+)?\s*(?:to|with)|similar\s+to|akin\s+to|"
-        r"reminiscent\s+of|unlike|as\s+in|just\s+as\s+in|much\s+like|echoes\s+of|recalls|"
-        r"precedent\s+(?:of|set\s+by))\s+" + _NP,
-        re.I,
-    ),
-]
 _CONSIDERED_TAIL = (
     r"considered\s+(?P<act>\w+ing\s+[^,;.]{1,60}?)\s*,?\s+"
     r"but\s+(?:ultimately\s+|eventually\s+|later\s+)?(?:decided\s+against|rejected|declined|refrained|"
@@ -68,6 +47,62 @@ CONSIDERED = re.compile(
 )
 _TAIL = re.compile(_CONSIDERED_TAIL)
 _WHITE = re.compile(r"\s+")
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_CUT_BEFORE = {
+    "in", "on", "against", "by", "of", "with", "for", "during", "over", "under", "from", "at",
+    "and", "or", "to", "into", "near",
+}  # fmt: skip
+_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+_PRONOUN_START = re.compile(r"^(?:him|her|them|it|me|us|you|himself|herself|itself)\b", re.I)
+_TITLES = {"President", "Presidents", "The", "Both", "Former", "Vice", "Prime", "Minister", "Mr"}
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonCues:
+    """The comparison lexicon, compiled (see ``seeds/ontology/comparison_cues.yaml``)."""
+
+    analogize: re.Pattern[str]
+    distinguish: re.Pattern[str]
+    next_distinguish: re.Pattern[str]
+    new_precedent: tuple[re.Pattern[str], ...]
+    """Each with group ``np``: the noun phrase after the cue."""
+    event_noun: re.Pattern[str]
+    clause_word: re.Pattern[str]
+    max_name_words: int
+    max_id_chars: int
+
+
+def _alternation(cues: list[str]) -> str:
+    return "|".join(f"(?:{c})" for c in cues)
+
+
+@lru_cache(maxsize=4)
+def _load_cues(path: str) -> ComparisonCues:
+    with open(path, encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh) or {}
+
+    def bounded(key: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w-])(?:{_alternation(data[key])})(?![\w-])", re.I)
+
+    words = "|".join(re.escape(w) for w in data["event_nouns"])
+    clause = "|".join(re.escape(w) for w in data["clause_words"])
+    return ComparisonCues(
+        analogize=bounded("analogize"),
+        distinguish=bounded("distinguish"),
+        next_distinguish=bounded("next_sentence_distinguish"),
+        new_precedent=tuple(
+            re.compile(rf"(?<![\w-])(?:{c})\s+" + _NP, re.I) for c in data["new_precedent"]
+        ),
+        event_noun=re.compile(rf"\b(?:{words})\b", re.I),
+        clause_word=re.compile(rf"\b(?:{clause})\b", re.I),
+        max_name_words=int(data.get("max_name_words", 8)),
+        max_id_chars=int(data.get("max_id_chars", 60)),
+    )
+
+
+def comparison_cues() -> ComparisonCues:
+    """The comparison lexicon of the current ontology directory (compiled once per directory)."""
+    return _load_cues(str(ontology_dir() / "comparison_cues.yaml"))
 
 
 def _considered(text: str) -> list[re.Match[str]]:
@@ -86,12 +121,6 @@ def _considered(text: str) -> list[re.Match[str]]:
     return finditer_at(CONSIDERED, text, starts)
 
 
-_CUE_WORDS = re.compile(
-    r"equivalent|parallel|analog|precedent|compared|similar|akin|reminiscent|unlike|as in|"
-    r"much like|echoes|recalls"
-)
-
-
 @dataclass(slots=True)
 class PrecedentMention:
     precedent_id: str
@@ -108,19 +137,73 @@ class PrecedentResult:
     precedents: dict[str, Precedent]
     mentions: list[PrecedentMention]
     treatments: dict[str, Treatment]
+    """Per precedent, the treatment most of its informative mentions give (first on a tie)."""
 
 
-def _local_treatment(text: str) -> Treatment | None:
-    if ANALOG.search(text):
-        return Treatment.ANALOGIZES
-    if DISTINGUISH.search(text):
-        return Treatment.DISTINGUISHES
-    return None
+def mention_treatment(text: str, start: int, end: int, cues: ComparisonCues) -> Treatment | None:
+    """The treatment the cue nearest to ``text[start:end]`` gives it, if any cue is there.
+
+    A distinguishing cue that overlaps an analogizing one ("not the same as") wins over it.
+    Cues before the mention are preferred: a cue after it counts at twice its distance, since
+    English usually puts the comparison word first ("unlike X", "compared it to X").
+    """
+    dist = [m.span() for m in cues.distinguish.finditer(text)]
+    ana = [
+        m.span()
+        for m in cues.analogize.finditer(text)
+        if not any(ds < m.end() and m.start() < de for ds, de in dist)
+    ]
+    best: tuple[int, Treatment] | None = None
+    for treatment, spans in ((Treatment.DISTINGUISHES, dist), (Treatment.ANALOGIZES, ana)):
+        for s, e in spans:
+            if s < end and start < e:
+                continue  # a cue word inside the episode's own name
+            d = start - e if e <= start else 2 * (s - end)
+            if best is None or d < best[0]:
+                best = (d, treatment)
+    return best[1] if best else None
 
 
-def _clean_np(np: str) -> str:
-    np = re.sub(r"^(?:the|a|an|this|that)\s+", "", np.strip(), flags=re.I)
-    return re.sub(r"\s+", " ", np).strip(" -–—")
+def _fit_name(np: str, cues: ComparisonCues) -> str | None:
+    """A short name for an episode from the noun phrase after a cue, or None if it is none.
+
+    The phrase must name an event (an event noun or a year); it ends before a finite verb (a
+    clause is not a name), and a long one is cut before a preposition so that it has at most
+    ``max_name_words`` words and its slug at most ``max_id_chars`` characters.
+    """
+    np = _LEADING.sub("", re.sub(r"\s+", " ", np).strip(" -–—'’"))
+    verb = cues.clause_word.search(np)
+    if verb:  # "not since the 1968 seizure of the Pueblo has ...": the name ends at the verb
+        np = np[: verb.start()].rstrip()
+    if not np or _PRONOUN_START.match(np):
+        return None
+    words = np.split()
+    limit = cues.max_name_words
+    while words and (len(words) > limit or len(slugify(" ".join(words))) > cues.max_id_chars):
+        cuts = [i for i in range(2, min(len(words), limit + 1)) if words[i].lower() in _CUT_BEFORE]
+        if not cuts:
+            return None
+        words = words[: cuts[-1]]
+        limit = len(words)
+    name = " ".join(words)
+    if len(words) < 2 or not (cues.event_noun.search(name) or _YEAR.search(name)):
+        return None
+    return name[0].upper() + name[1:]
+
+
+def _considered_name(subj: str, act: str) -> str | None:
+    """'Bush and Obama decision against targeting Soleimani' from the "considered" pattern."""
+    runs = re.findall(r"(?:[A-Z][\w'’.-]*\s*)+", subj)
+    names = []
+    for run in runs:
+        toks = [t for t in run.split() if t.strip(".") not in _TITLES and len(t.strip(".")) > 1]
+        if toks:
+            names.append(toks[-1])
+    if not names:
+        return None
+    who = " and ".join(dict.fromkeys(names))
+    act_words = act.split()[:3]
+    return f"{who} decision against {' '.join(act_words)}"
 
 
 def _curated(ctx: DocContext, view: PassageView) -> list[tuple[int, int, str]]:
@@ -144,34 +227,37 @@ def _curated(ctx: DocContext, view: PassageView) -> list[tuple[int, int, str]]:
     return found
 
 
+def _new_from_cues(
+    text: str, found: list[tuple[int, int, str]], cues: ComparisonCues
+) -> list[tuple[int, int, str]]:
+    """Episodes named after comparison cues that no curated mention already covers."""
+    out: list[tuple[int, int, str]] = []
+    for cue in cues.new_precedent:
+        for m in cue.finditer(text):
+            s, e = m.span("np")
+            if any(fs < e and s < fe for fs, fe, _ in found + out):
+                continue
+            name = _fit_name(m.group("np"), cues)
+            if name:
+                out.append((s, s + len(m.group("np").rstrip()), "new:" + name))
+    return out
+
+
 def extract_precedents(ctx: DocContext) -> PrecedentResult:
-    """Curated and newly found precedents, their mentions and per-document treatment."""
+    """Curated and newly found precedents, their mentions and treatments."""
+    cues = comparison_cues()
     precedents: dict[str, Precedent] = {}
     mentions: list[PrecedentMention] = []
     views = [v for v in ctx.views if not (v.caption or v.duplicate or v.headline)]
     for idx, view in enumerate(views):
         text = view.masked
         found = _curated(ctx, view)
-        low = text.lower()
-        cues = NEW_CUES if _CUE_WORDS.search(low) else []
-        for cue in cues:
-            for m in cue.finditer(text):
-                s, e = m.span("np")
-                if any(fs < e and s < fe for fs, fe, _ in found):
-                    continue
-                np = _clean_np(m.group("np"))
-                if not (_EVENT_NOUN.search(np) or re.search(r"\b(?:1[89]|20)\d\d\b", np)):
-                    continue
-                if len(np.split()) < 2:
-                    continue
-                found.append((s, e, "new:" + np))
-        for m in _considered(text) if "considered" in low else ():
+        found += _new_from_cues(text, found, cues)
+        for m in _considered(text) if "considered" in text else ():
             subj = re.sub(r"^.*\b(?:that|whether)\s+", "", m.group("subj")).strip()
-            subj = re.sub(r"^(?:both\s+)", "", subj)
-            if not subj or not re.search(r"[A-Z]", subj):
-                continue
-            name = _clean_np(f"{subj} considered {m.group('act')} but decided against it")
-            found.append((m.start(), m.end(), "new-dist:" + name))
+            name = _considered_name(subj, m.group("act"))
+            if name:
+                found.append((m.start(), m.end(), "new-dist:" + name))
         for s, e, key in sorted(found):
             if key.startswith("precedent:"):
                 pid = key
@@ -182,22 +268,18 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                     )
             else:
                 name = key.split(":", 1)[1]
-                name = name[0].upper() + name[1:]
                 pid = entity_id(Label.PRECEDENT, name)
                 if pid not in precedents:
                     years = [d.value for d in find_dates(name, None) if d.value and d.explicit_year]
                     precedents[pid] = Precedent(pid, name, years[0] if years else None, None, [])
             treatment = (
-                Treatment.DISTINGUISHES if key.startswith("new-dist:") else _local_treatment(text)
+                Treatment.DISTINGUISHES
+                if key.startswith("new-dist:")
+                else mention_treatment(text, s, e, cues)
             )
-            if treatment is None and idx + 1 < len(views):
-                nxt = views[idx + 1].masked
-                if re.search(
-                    r"\bby\s+contrast\b|\bin\s+contrast\b|\bunlike\b|\bwhat\s+is\s+different\b|\bdifferent\s+and\s+novel\b|\bbut\s+a\s+comparison\b",
-                    nxt,
-                    re.I,
-                ):
-                    treatment = Treatment.DISTINGUISHES
+            nxt = views[idx + 1].masked if idx + 1 < len(views) else ""
+            if treatment is None and cues.next_distinguish.search(nxt):
+                treatment = Treatment.DISTINGUISHES
             if treatment is None:
                 prior = [
                     mm
@@ -218,20 +300,20 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                     idx,
                 )
             )
-    treatments: dict[str, Treatment] = {}
+    return PrecedentResult(precedents, mentions, _document_treatments(precedents, mentions))
+
+
+def _document_treatments(
+    precedents: dict[str, Precedent], mentions: list[PrecedentMention]
+) -> dict[str, Treatment]:
+    """Per precedent, the informative treatment most of its mentions give (first on a tie)."""
+    out: dict[str, Treatment] = {}
     for pid in precedents:
-        counts = Counter(m.treatment for m in mentions if m.precedent_id == pid)
-        informative = [(c, t) for t, c in counts.items() if t != Treatment.MENTIONS]
-        if informative:
-            best = max(c for c, _ in informative)
-            first = next(
-                m.treatment
-                for m in mentions
-                if m.precedent_id == pid
-                and counts[m.treatment] == best
-                and m.treatment != Treatment.MENTIONS
-            )
-            treatments[pid] = first
-        else:
-            treatments[pid] = Treatment.MENTIONS
-    return PrecedentResult(precedents, mentions, treatments)
+        own = [m.treatment for m in mentions if m.precedent_id == pid]
+        counts = Counter(t for t in own if t != Treatment.MENTIONS)
+        if not counts:
+            out[pid] = Treatment.MENTIONS
+            continue
+        best = max(counts.values())
+        out[pid] = next(t for t in own if counts.get(t) == best)
+    return out
