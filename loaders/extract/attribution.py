@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover
 # What may stand between a speaker's name and the reporting verb: auxiliaries, adverbs and an
 # appositive or relative clause set off by commas ("Esper, who spoke at the Pentagon, said").
 _BETWEEN = re.compile(
-    r"^(?:\s*,(?:[^,\"“”]{1,150}?,){1,2})?\s*(?:(?:has|have|had|also|later|repeatedly|meanwhile|"
+    r"^(?:\s*,(?:[^,\"“”]{1,150}?,){1,2}|\s+who\s+[^,\"“”]{1,120},)?\s*(?:(?:has|have|had|also|later|repeatedly|meanwhile|"
     r"then|again|publicly|previously|would|will|could|may|might|did|does|do|quickly|"
     r"immediately|reportedly|further|flatly|first|already|once|often|privately|openly|"
     r"explicitly|strongly|sharply|recently|in\s+turn|at\s+the\s+time|too|both|,|more|most|"
@@ -83,6 +83,7 @@ _NAME_AFTER = re.compile(
     + _NAME
     + r"(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|during|after|said|told|wrote|added)\b))"
 )
+_RELATIVE = re.compile(r"\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
@@ -130,6 +131,23 @@ def _evidence_bounds(text: str) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\n*":
         end -= 1
     return start, end
+
+
+def quoted_spans(text: str, starts_quoted: bool = False) -> list[tuple[int, int]]:
+    """Offsets of the quoted stretches of a sentence (curly or straight double quotes)."""
+    spans: list[tuple[int, int]] = []
+    start = 0 if starts_quoted else -1
+    for i, ch in enumerate(text):
+        opening = ch == _OPEN or (ch == '"' and start < 0)
+        closing = ch == _CLOSE or (ch == '"' and start >= 0)
+        if opening and start < 0:
+            start = i
+        elif closing and start >= 0:
+            spans.append((start, i + 1))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(text)))
+    return spans
 
 
 class Attributor:
@@ -267,7 +285,7 @@ class Attributor:
             word = pm.group("p").lower()
             if word in self.lex.person_pronouns:
                 # "Trump was right when he said": an antecedent in the same sentence first
-                for m in reversed(self.actors.in_span(base, base + pm.start())):
+                for m in reversed(self.actors.in_span(base + clause_start, base + pm.start())):
                     actor = self.actors.actors.get(m.actor_id)
                     if actor is not None and actor.type.value == "Person":
                         self.state.last_person = actor.id
@@ -279,7 +297,7 @@ class Attributor:
             if word in self.lex.group_pronouns and self.state.last_plural:
                 return list(self.state.last_plural)
             return []
-        bare = _TRAILING_AUX.sub("", head[clause_start:])
+        bare = _TRAILING_AUX.sub("", _RELATIVE.sub("", head[clause_start:]))
         cm = self.lex.collective.search(bare)
         if cm:
             np = cm.group("np")
@@ -389,10 +407,16 @@ class Attributor:
 
     # --- one sentence -------------------------------------------------------------------
 
-    def own(self, view: PassageView) -> list[Speaker]:
-        """The speakers this sentence itself names, or [] when it names none."""
+    def own(self, view: PassageView, starts_quoted: bool = False) -> list[Speaker]:
+        """The speakers this sentence itself names, or [] when it names none.
+
+        A reporting verb inside a quotation is the quoted speaker's word, not an attribution.
+        """
         text = view.masked
+        quoted = quoted_spans(text, starts_quoted)
         for vm in self.lex.verb.finditer(text):
+            if any(a <= vm.start() < b for a, b in quoted):
+                continue
             if vm.group("verb")[0].isupper() and text[: vm.start()].strip():
                 continue  # "United States", "Briefing Room": a name, not a verb
             form = vm.group("verb").lower()
@@ -468,12 +492,27 @@ class Attributor:
         return None
 
     def _remember_subject(self, view: PassageView) -> None:
-        """The first person named near a sentence's start is who "he" means next."""
-        for m in self.actors.in_span(view.start, view.start + min(80, len(view.masked))):
-            actor = self.actors.actors.get(m.actor_id)
-            if actor is not None and actor.type.value == "Person":
-                self.state.last_person = actor.id
-            break
+        """The first person named near a sentence's start is who "he" means next, and two
+        people joined by "and" there are who "the pair" and "they" mean."""
+        mentions = self.actors.in_span(view.start, view.start + min(160, len(view.masked)))
+        if not mentions:
+            return
+        first = self.actors.actors.get(mentions[0].actor_id)
+        if first is None or first.type.value != "Person" or mentions[0].start - view.start > 40:
+            return
+        self.state.last_person = first.id
+        if len(mentions) > 1:
+            gap = view.masked[mentions[0].end - view.start : mentions[1].start - view.start]
+            second = self.actors.actors.get(mentions[1].actor_id)
+            if (
+                second is not None
+                and second.type.value == "Person"
+                and re.fullmatch(r"\s+and\s+(?:[A-Z][\w.'’-]*\s+|of\s+|the\s+){0,8}", gap)
+            ):
+                self.state.last_plural = [
+                    Speaker(first.id, first.name),
+                    Speaker(second.id, second.name),
+                ]
 
     # --- the document -------------------------------------------------------------------
 
@@ -512,7 +551,7 @@ class Attributor:
             if i and paragraphs[i] != paragraphs[i - 1]:
                 in_quote = False  # a quotation does not run on past its paragraph here
             continues = in_quote
-            speakers = signed.get(i) or self.own(view)
+            speakers = signed.get(i) or self.own(view, continues)
             att = Attribution(
                 view, speakers, view.start + s, view.start + e, bool(speakers), bool(speakers)
             )
