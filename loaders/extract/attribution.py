@@ -57,7 +57,10 @@ _OUTLET_NP = re.compile(
     r"((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})(?:\s*,[^,]{0,90},)?"
     r"\s*(?:(?:has|had|also|later)\s+)*$"
 )
-_AUX = r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|[a-z]+ly)\s+)*"
+_AUX = (
+    r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|to|[a-z]+ly)"
+    r"\s+)*"
+)
 _TRAILING_AUX = re.compile(r"\s+" + _AUX.replace(")*", ")+") + r"$|\s+$")
 _SURNAME = re.compile(_SURNAME.pattern.replace("{aux}", _AUX))
 _PRONOUN = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+" + _AUX + "$")
