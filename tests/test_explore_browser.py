@@ -59,6 +59,8 @@ VENDORED = {
     "react-dom/LICENSE": "react-dom/LICENSE",
 }
 """Vendored file -> its source in node_modules (tools/vendor-static copies them)."""
+POSITIONS = """() => Object.fromEntries(window.explorer.cy.nodes().map((n) =>
+    [n.id(), [Math.round(n.position('x')), Math.round(n.position('y'))]]))"""
 
 
 # The Neo4j run adds about half a minute (the server's start and its slower first queries): slow.
@@ -258,6 +260,10 @@ def test_the_url_restores_the_view_and_times_the_first_drawing(
     ids = page.evaluate("window.explorer.cy.nodes().map((n) => n.id())")
     assert YAMAMOTO in ids and STRIKE in ids
     assert page.locator("#path-result li").count() >= 3
+    places = page.evaluate(POSITIONS)
+    page.reload()
+    _ready(page)
+    assert page.evaluate(POSITIONS) == places, "the same link drew a different picture"
     with page.expect_download() as download:
         page.click("#export-json")
     exported = Path(download.value.path()).read_text()

@@ -282,28 +282,34 @@
     }
   }
 
-  /** Place nodes that were just added next to a neighbour already drawn, so that a layout
-   * that starts from the current positions keeps the view the user knows. Returns whether
-   * any node had a place before (a first drawing starts from random positions). */
+  /** A number in [0, 1) from a string: layouts start from the same places every time, so a
+   * shared link draws the same picture. */
+  function unit(text, salt) {
+    let x = 2166136261 ^ salt;
+    for (let i = 0; i < text.length; i++) x = Math.imul(x ^ text.charCodeAt(i), 16777619);
+    return ((x >>> 0) % 10007) / 10007;
+  }
+
+  /** Place nodes that were just added next to a neighbour already drawn (or, on a first
+   * drawing, on a circle), so that the layout starts from the view the user knows. */
   function placeNew() {
     const fresh = cy.nodes().filter((n) => !n.scratch("_placed"));
-    const known = cy.nodes().filter((n) => n.scratch("_placed"));
-    fresh.forEach((n) => {
+    fresh.forEach((n, i) => {
       const anchor = n.neighborhood("node").filter((m) => m.scratch("_placed"))[0];
-      if (anchor) {
-        const p = anchor.position();
-        n.position({ x: p.x + (Math.random() - 0.5) * 120, y: p.y + (Math.random() - 0.5) * 120 });
-      }
+      const p = anchor ? anchor.position() : { x: 0, y: 0 };
+      const angle = anchor ? 2 * Math.PI * unit(n.id(), 1) : (2 * Math.PI * i) / fresh.length;
+      const r = anchor ? 60 + 60 * unit(n.id(), 2) : 40 * Math.sqrt(fresh.length);
+      n.position({ x: p.x + r * Math.cos(angle), y: p.y + r * Math.sin(angle) });
     });
     cy.nodes().scratch("_placed", true);
-    return known.nonempty();
   }
 
   function layout() {
     return new Promise((resolve) => {
+      placeNew();
       const visible = cy.elements().not(".hidden-label");
       const l = visible.layout({
-        name: "cose", animate: false, randomize: !placeNew(), nodeDimensionsIncludeLabels: true,
+        name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
         nodeRepulsion: () => 400000, idealEdgeLength: () => 100, nodeOverlap: 20, gravity: 80,
         padding: 30, fit: true, numIter: 1000,
       });
