@@ -197,8 +197,18 @@ def is_name_list(text: str) -> bool:
     return caps >= 0.9 * len(words)
 
 
+_POST_SIGNATURE = re.compile(
+    r"\s*[—–-]\s*[^—–()\n]{2,60}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$"
+)
+
+
 def is_prose(text: str, min_words: int = 5) -> bool:
-    """Sentences rather than a headline, a name or a label."""
+    """Sentences rather than a headline, a name or a label.
+
+    An embedded post keeps its signature ("— Jane Doe (@handle) January 3, 2020") after its
+    last sentence; the sentences before it are prose all the same.
+    """
+    text = _POST_SIGNATURE.sub("", text)
     words = text.split()
     if len(words) >= 25:
         return True

@@ -1,0 +1,118 @@
+"""Who says what: the attribution patterns of news English, on invented sentences.
+
+Each text is read by the real reader (sentences and all) and run through the real stages; the
+names are made up so that no curated actor helps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kb.model import Stance
+from loaders.extract import extract, extraction_to_json
+from loaders.extract.attribution import quoted_spans
+from loaders.extract.stance import stance_of
+from loaders.read import read_document
+
+
+def speakers(text: str, author: str | None = None) -> list[tuple[str, str]]:
+    """(speaker, first words of the evidence) for every claim of a plain-text document."""
+    doc = read_document(text.encode(), "story.txt")
+    if author:
+        doc.meta = replace(doc.meta, author=author)
+    out = extraction_to_json(extract(doc))
+    return [(c["speaker"], c["evidence"]["quote"][:30]) for c in out["claims"]]
+
+
+def said_by(text: str, fragment: str, author: str | None = None) -> set[str]:
+    return {s for s, q in speakers(text, author) if q.startswith(fragment)}
+
+
+def test_quote_then_speaker_and_inverted_speaker() -> None:
+    text = (
+        "Foreign Minister Halvard Munk met his counterparts on Monday in the capital.\n\n"
+        "“The strike was an act of war against a sovereign state,” Munk said.\n\n"
+        "“We will answer it in court,” said Deputy Minister Oskar Brandvold."
+    )
+    assert said_by(text, "“The strike") == {"Halvard Munk"}
+    assert said_by(text, "“We will") == {"Oskar Brandvold"}
+
+
+def test_indirect_speech_appositive_and_according_to() -> None:
+    text = (
+        "Senator Lucinda Marr, who chairs the armed services panel, said the administration had "
+        "shown no evidence of an imminent attack.\n\n"
+        "The base had been evacuated days earlier, according to Senator Lucinda Marr."
+    )
+    assert said_by(text, "Senator Lucinda Marr, who") == {"Lucinda Marr"}
+    assert said_by(text, "The base had") == {"Lucinda Marr"}
+
+
+def test_joint_speakers_make_one_claim_each() -> None:
+    text = (
+        "General Tomas Weller and Admiral Priya Nandakumar told reporters that sixteen missiles "
+        "had been fired from three sites."
+    )
+    assert said_by(text, "General Tomas") == {"Tomas Weller", "Priya Nandakumar"}
+
+
+def test_a_quotation_over_several_sentences_is_the_speakers_throughout() -> None:
+    text = (
+        "“We did not start this. We will not be the ones to widen it. But we will defend our "
+        "people,” Prime Minister Ilse Vandermeer said in a televised address."
+    )
+    found = speakers(text)
+    assert found and {s for s, _ in found} == {"Ilse Vandermeer"}
+
+
+def test_a_reporting_verb_inside_a_quotation_is_not_an_attribution() -> None:
+    text = (
+        "Minister Karel Dostal spoke to parliament on Tuesday.\n\n"
+        "“Our neighbours claimed it was self-defense,” Dostal said."
+    )
+    assert said_by(text, "“Our neighbours") == {"Karel Dostal"}
+    assert quoted_spans("a “b c” d") == [(2, 7)]
+
+
+def test_collective_and_unnamed_speakers() -> None:
+    text = (
+        "Three Republican senators said the strike needed congressional approval.\n\n"
+        "A senior European diplomat told reporters that the talks would go on."
+    )
+    assert {s.removeprefix("Three ") for s in said_by(text, "Three Republican")} == {
+        "Republican senators"
+    }
+    assert said_by(text, "A senior European") == {"A senior European diplomat"}
+
+
+def test_pronouns_and_participles_resolve_to_the_person_named() -> None:
+    text = (
+        "Ambassador Renata Okafor addressed the council on Friday.\n\n"
+        "She rejected the government's account, saying the attack had not been imminent."
+    )
+    assert said_by(text, "She rejected") == {"Renata Okafor"}
+
+
+def test_an_embedded_post_is_its_authors() -> None:
+    text = (
+        "The reaction online was swift.\n\n"
+        "This was a lawful strike under the 2001 authorization. The commander had it coming. "
+        "— Martin Feld (@mfeld) January 3, 2020\n\n"
+        "Not everyone agreed."
+    )
+    assert said_by(text, "This was a lawful") == {"Martin Feld"}
+
+
+def test_unattributed_sentences_are_the_authors_voice() -> None:
+    text = "The strike sets a dangerous precedent for the use of force by any state."
+    assert said_by(text, "The strike") == {"the author"}
+    assert said_by(text, "The strike", author="Maria Lopez") == {"Maria Lopez"}
+
+
+def test_stance_reads_negation_and_reported_rejection() -> None:
+    assert stance_of("The strike was justified.") is Stance.SUPPORTS
+    assert stance_of("The strike was not justified.") is Stance.ATTACKS
+    assert stance_of("There was no evidence of an imminent attack.") is Stance.ATTACKS
+    assert stance_of("She rejected the claim that the killing was lawful.") is Stance.ATTACKS
+    assert stance_of("The strike was not unlawful.") is Stance.SUPPORTS
+    assert stance_of("The meeting was held on Tuesday in Geneva.") is Stance.NEUTRAL
