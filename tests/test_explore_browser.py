@@ -180,6 +180,14 @@ def _click_node(page: Page, node_id: str, shift: bool = False) -> None:
         page.keyboard.up("Shift")
 
 
+def _click_edge(page: Page, edge_id: str) -> None:
+    """Click an edge at its midpoint, with the real mouse."""
+    box = page.locator("#cy").bounding_box()
+    assert box is not None
+    pos = page.evaluate("(id) => window.explorer.cy.getElementById(id).renderedMidpoint()", edge_id)
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+
+
 def _claim(base: str, claim_id: str) -> dict[str, Any]:
     query = """query($id: ID!) { node(id: $id) { ... on Claim {
       text speaker { name } document { title publisher }
@@ -221,6 +229,12 @@ def test_search_neighbourhood_claim_and_path_on_the_seed_graph(
     assert claim["speaker"]["name"] in details
     assert claim["document"]["title"] in details
     assert "distinguishes" in details
+
+    _click_edge(page, f"CITES_PRECEDENT|{claim_id}|{YAMAMOTO}")
+    _ready(page)
+    edge = page.inner_text("#details")
+    assert "Relationship: CITES_PRECEDENT" in edge and "distinguishes" in edge
+    assert claim["document"]["title"] in edge, "the edge's document is not shown"
 
     page.select_option("#search-label", "Event")
     page.fill("#search", "Baghdad International Airport")
@@ -311,6 +325,9 @@ def test_the_store_down_is_said_plainly(store_down: str, watched: Watched) -> No
     page.wait_for_selector("body[data-state=error]")
     banner = page.inner_text("#banner")
     assert "store is unavailable" in banner and "STORE_UNAVAILABLE" in banner
+    page.click("#retry")  # the store is still down: the same plain message again
+    page.wait_for_selector("body[data-state=error] #retry")
+    assert "STORE_UNAVAILABLE" in page.inner_text("#banner")
     watched.check()
 
 
@@ -334,24 +351,23 @@ def test_graphiql_and_all_its_assets_load_from_the_server(served: str, watched: 
     watched.check()
 
 
-def test_graphiql_switched_off_serves_no_ide() -> None:
-    """KB_GRAPHIQL=false: a browser's GET /graphql gets no IDE page (Strawberry refuses it)."""
-    from starlette.testclient import TestClient
-
-    app = create_app(
-        Settings.from_env(
-            {"KB_GRAPHIQL": "false", "NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
-        )
-    )
-    client = TestClient(app)
-    off = client.get("/graphql", headers={"Accept": "text/html"})
-    assert "graphiql" not in off.text.lower()
-    assert off.status_code != 200 or "text/html" not in off.headers.get("content-type", "")
-    on = TestClient(
-        create_app(Settings.from_env({"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}))
-    )
-    page = on.get("/graphql", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "/static/vendor/graphiql/graphiql.min.js" in page.text
+async def test_graphiql_switched_off_serves_no_ide() -> None:
+    """KB_GRAPHIQL=false: a browser's GET /graphql gets no IDE page (Strawberry refuses it);
+    on, the page is ours (vendored scripts), not Strawberry's CDN template."""
+    down = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}  # no store is needed
+    html = {"Accept": "text/html"}
+    for graphiql, expect_page in (("false", False), ("true", True)):
+        app = create_app(Settings.from_env({**down, "KB_GRAPHIQL": graphiql}))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            page = await client.get("/graphql", headers=html)
+        served = page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert served is expect_page, (graphiql, page.status_code)
+        if expect_page:
+            assert "/static/vendor/graphiql/graphiql.min.js" in page.text
+            assert "cdn" not in page.text.lower() and "https://" not in page.text
+        else:
+            assert "graphiql" not in page.text.lower()
 
 
 def test_vendored_libraries_are_the_locked_npm_files_with_their_licences() -> None:

@@ -109,10 +109,14 @@
     return body.data;
   }
 
-  function showError(exc) {
+  function showError(exc, retry) {
     const banner = $("banner");
     banner.className = "";
     banner.textContent = exc instanceof ApiError ? exc.message : `Unexpected error: ${exc.message}`;
+    if (retry) {
+      banner.append(" ", h("button", { type: "button", id: "retry",
+        onclick: () => act(retry, retry) }, "Retry"));
+    }
     banner.hidden = false;
     document.body.dataset.state = "error";
   }
@@ -122,15 +126,16 @@
     $("banner").textContent = "";
   }
 
-  /** Run an action of the user's; its failure is shown, not thrown. */
-  async function act(fn) {
+  /** Run an action of the user's; its failure is shown (with a Retry button when `retry` is
+   * given), not thrown. */
+  async function act(fn, retry) {
     clearError();
     document.body.dataset.state = "busy";
     try {
       await fn();
       document.body.dataset.state = "ready";
     } catch (exc) {
-      showError(exc);
+      showError(exc, retry);
     }
   }
 
@@ -183,6 +188,8 @@
     }
   }
   fragment Doc on Document { id title publisher author published url }`;
+  const Q_DOCUMENT = `query Document($id: ID!) { node(id: $id) { ... on Document { ...Doc } } }
+  fragment Doc on Document { id title publisher author published url }`;
   const Q_DATES = `query Dates($ids: [ID!]!) {
     nodes(ids: $ids) { id ... on Event { date dateText } }
   }`;
@@ -227,6 +234,8 @@
     path: null, sel: null, picks: [],
   };
 
+  // Ids keep their colons in the URL (`#focus=actor:qasem-soleimani` reads as it is).
+  const enc = (id) => encodeURIComponent(id).replace(/%3A/gi, ":");
   const short = (s, n = 48) => (s && s.length > n ? `${s.slice(0, n - 1)}…` : s || "");
 
   function edgeTag(e) {
@@ -427,7 +436,7 @@
 
   // ---------------------------------------------------------------- selection and details
   function nodeLink(id, text) {
-    return h("a", { class: "node-link", href: `#focus=${encodeURIComponent(id)}`,
+    return h("a", { class: "node-link", href: `#focus=${enc(id)}`,
       onclick: (ev) => { ev.preventDefault(); act(() => showOrOpen(id)); } }, text);
   }
 
@@ -578,6 +587,20 @@
     }
   }
 
+  /** A relationship's details: its ends, its properties and the document it was read from. */
+  async function showEdge(edge) {
+    const d = edge.data();
+    const doc = d.document ? (await gql(Q_DOCUMENT, { id: d.document })).node : null;
+    const end = (id) => nodeLink(id, short(cy.getElementById(id).data("name") || id, 70));
+    $("details").replaceChildren(
+      h("h2", {}, "Details"),
+      h("h3", { class: "title" }, `Relationship: ${d.type}`),
+      h("dl", {}, ...row("from", end(d.source)), ...row("to", end(d.target)),
+        ...row("treatment", d.treatment), ...row("stance", d.stance), ...row("role", d.role),
+        ...(doc ? documentRows(doc) : row("document", "not recorded"))));
+  }
+
+  cy.on("tap", "edge", (ev) => act(() => showEdge(ev.target)));
   cy.on("tap", "node", (ev) => {
     const id = ev.target.id();
     const o = ev.originalEvent || {};
@@ -625,8 +648,6 @@
   function writeHash() {
     const parts = [];
     const put = (k, v) => parts.push(`${k}=${v}`);
-    // Ids keep their colons (`#focus=actor:qasem-soleimani` reads as it is).
-    const enc = (id) => encodeURIComponent(id).replace(/%3A/gi, ":");
     const list = (ids) => ids.map(enc).join(",");
     if (state.focus) put("focus", enc(state.focus));
     put("depth", state.depth);
@@ -773,14 +794,17 @@
   });
   $("export-png").addEventListener("click", exportPng);
   $("export-json").addEventListener("click", exportJson);
-  window.addEventListener("hashchange", () => act(restore));
+  window.addEventListener("hashchange", () => act(restore, restore));
 
   drawLegend();
   window.explorer = { cy, state };
-  act(async () => {
+  async function start() {
     const data = await gql("{ stats { totalNodes totalRelationships } }");
     $("status").textContent = `${data.stats.totalNodes} nodes, ${data.stats.totalRelationships} relationships in the graph`;
     await restore();
-    if (state.focus) window.explorer.drawnAt = performance.now();
-  });
+    if (state.focus && window.explorer.drawnAt === undefined) {
+      window.explorer.drawnAt = performance.now();
+    }
+  }
+  act(start, start);
 })();
