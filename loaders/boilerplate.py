@@ -102,6 +102,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         r"\bgetty images\b",
         r"\b(ap|afp|reuters) photo\b",
         r"^\s*(photo|image|credit)\s*:",
+        # a credit closing the block: "Jane Doe/Agency via Reuters", ". Associated Press"
+        r"\bvia (reuters|ap|afp|getty images|epa|associated press)\s*$",
+        r"[.)]\s+(associated press|ap photo|reuters|afp|getty images|epa)\s*$",
+        r"^\s*(this|a|the|in this)\s+(file\s+)?(photo|image|picture|handout photo)\b"
+        r".{0,200}\bshows\b",
     ),
     _p("media", 200, r"^\s*(watch|video|listen|play|now playing|up next)\s*:"),
     # contributor and contact lines at the foot of a story
@@ -200,6 +205,22 @@ def is_name_list(text: str) -> bool:
 _POST_SIGNATURE = re.compile(
     r"\s*[—–-]\s*[^—–()\n]{2,60}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$"
 )
+
+
+_SIGNATURE_ONLY = re.compile(
+    r"^\W*(?:\d+|end)?\W*[—–-]?\s*[^—–()\n]{2,60}\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$",
+    re.I,
+)
+
+
+def is_post_signature(text: str) -> bool:
+    """A sentence that is only an embedded post's signature ("/2 — Jane Doe (@jd) May 1, 2020").
+
+    It says who wrote the post (the attribution stage reads it from the text) but asserts
+    nothing, so it is no passage of the body.
+    """
+    return bool(_SIGNATURE_ONLY.match(text))
 
 
 def is_prose(text: str, min_words: int = 5) -> bool:

@@ -13,7 +13,8 @@ description and strict where it is a fact:
   precision (a null gold date needs a null prediction);
 - claims: same speaker and overlapping evidence spans; stance accuracy over matched gold claims;
 - outlets: by normalised name;
-- traps: a trap string hits when any passage, mention or claim evidence overlaps it.
+- traps: a trap string hits when an entity mention overlaps it, or a passage or claim's
+  evidence lies mostly inside it.
 
 Recall is over the required gold items (``optional: true`` ones do not count against it);
 precision counts a prediction correct if it matches some gold item, required or optional (so
@@ -447,18 +448,25 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
         str,
     )
 
-    # traps
-    node_spans = [(m.start, m.end) for m in ex.mentions]
-    node_spans += [(c.evidence.start, c.evidence.end) for c in ex.claims]
-    pass_spans = [(p.start, p.end) for p in doc.passages]
+    # traps: a node comes from a trap when its evidence lies (mostly) inside it; an entity
+    # mention that touches one does too. A passage or claim that merely contains a trap string
+    # (a quoted slip such as "South Caroline") is not from it.
+    mention_spans = [(m.start, m.end) for m in ex.mentions]
+    spans = [(c.evidence.start, c.evidence.end) for c in ex.claims]
+    spans += [(p.start, p.end) for p in doc.passages]
+
+    def inside(span: tuple[int, int], trap: tuple[int, int]) -> bool:
+        shared = min(span[1], trap[1]) - max(span[0], trap[0])
+        return shared > 0 and 2 * shared >= span[1] - span[0]
+
     for trap in gold.get("traps") or []:
         trap = str(trap)
         core = trap.strip()
         for s0, _e0 in locate(raw, trap):
             cs = s0 + (len(trap) - len(trap.lstrip()))
             span = (cs, cs + len(core))
-            if any(_overlap(span, ps) for ps in pass_spans) or any(
-                _overlap(span, ns) for ns in node_spans
+            if any(_overlap(span, ms) for ms in mention_spans) or any(
+                inside(ns, span) for ns in spans
             ):
                 rep.trap_hits.append(trap)
                 break

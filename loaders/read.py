@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from kb.model import DocFormat, DocumentMeta, Passage, ReadDocument, content_id, slugify
-from loaders.boilerplate import Role, judge
+from loaders.boilerplate import Role, is_post_signature, judge
 from loaders.detect import MAX_BYTES, decode, detect_format
 from loaders.errors import DocumentError
 from loaders.formats import markdown, meta, plain, web
@@ -61,6 +61,9 @@ def read_document(data: bytes, source: str) -> ReadDocument:
     body_blocks = [j.block for j in judged if j.role is Role.BODY]
     units = [(b.start, b.end, b.kind == "bullet") for b in body_blocks]
     spans = passage_spans(raw, units, merge_spans(parsed.hard), parsed.soft)
+    spans = [(s, e) for s, e in spans if not is_post_signature(raw[s:e])]
+    if spans and raw[spans[-1][0] : spans[-1][1]].rstrip().endswith(":"):
+        spans.pop()  # a last line that introduces something the page lost ("Watch:")
     passages = [
         Passage(
             id=content_id("passage", doc_id, s, raw[s:e]),

@@ -72,6 +72,11 @@ _SIGNATURE = re.compile(
     r"(?:^\s*|[—–-]\s*)(?P<who>[^—–()\n]{2,60}?)\s*\(@\w{1,30}\)\s*"
     r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*$"
 )
+_SIGNATURE_IN_TEXT = re.compile(
+    r"(?:^|[—–-]\s*)(?P<who>[A-Z][^—–()\n]{1,59}?)\s*\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?",
+    re.M,
+)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
@@ -525,18 +530,25 @@ class Attributor:
         return [bisect_right(breaks, v.start) for v in views]
 
     def _signed(self, views: list[PassageView], paragraphs: list[int]) -> dict[int, list[Speaker]]:
-        """An embedded post ends "— Name (@handle) date": its sentences are that person's."""
+        """An embedded post ends "— Name (@handle) date": its sentences are that person's.
+
+        The signature is read from the raw text of the paragraph (it is no passage itself), and
+        signs the sentences of its paragraph that come before it, back to the previous one.
+        """
+        raw = self.ctx.raw
         out: dict[int, list[Speaker]] = {}
-        for i, view in enumerate(views):
-            m = _SIGNATURE.search(view.masked)
-            if not m:
-                continue
-            mentions = self.actors.in_span(view.start + m.start("who"), view.start + m.end("who"))
-            sp = self._actor(mentions[0]) if mentions else self._named_person(m.group("who"))
+        for m in _SIGNATURE_IN_TEXT.finditer(raw):
+            name = " ".join(m.group("who").split())
+            mentions = self.actors.in_span(m.start("who"), m.end("who"))
+            sp = self._actor(mentions[0]) if mentions else self._named_person(name)
             if sp is None:
                 continue
-            j = i
-            while j >= 0 and paragraphs[j] == paragraphs[i]:
+            before = [i for i, v in enumerate(views) if v.start < m.start()]
+            if not before:
+                continue
+            last = before[-1]
+            j = last
+            while j >= 0 and paragraphs[j] == paragraphs[last] and j not in out:
                 out[j] = [sp]
                 j -= 1
         return out
