@@ -179,10 +179,12 @@ async def test_bad_input_gets_a_clear_error(wide: Any) -> None:
     cases = {
         "{ concepts(first: 101) { edges { cursor } } }": "BAD_USER_INPUT",
         "{ concepts(first: 1, last: 1) { edges { cursor } } }": "BAD_USER_INPUT",
-        '{ concepts(after: "garbage!") { edges { cursor } } }': "BAD_USER_INPUT",
+        '{ concepts(after: "garbage!") { edges { cursor } } }': "BAD_CURSOR",
         '{ node(id: "no-prefix") { id } }': "BAD_USER_INPUT",
         '{ neighborhood(id: "actor:x", depth: 4) { truncated } }': "BAD_USER_INPUT",
-        '{ claims(where: {concept: {invokedBy: {}}}) { totalCount } }': "BAD_USER_INPUT",
+        '{ claims(where: {concept_ALL: {invokedBy: {}}}) { totalCount } }': "BAD_USER_INPUT",
+        '{ claims(where: {concept: {invokedBy: {}, NOT: {invokedBy: {}}}}) { totalCount } }':
+            "BAD_USER_INPUT",
         '{ timeline(from: "not a date") { id } }': "GRAPHQL_VALIDATION_FAILED",
         "{ concepts { nope } }": "GRAPHQL_VALIDATION_FAILED",
     }

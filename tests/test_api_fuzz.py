@@ -299,7 +299,7 @@ def check_response(req: Req, r: httpx.Response, *, valid: bool = False,
 
 
 # Codes a valid operation may get: refusals of its argument values, limits, unknown ids.
-VALID_QUERY_CODES = {Code.BAD_USER_INPUT, Code.NOT_FOUND, Code.COST_LIMIT_EXCEEDED,
+VALID_QUERY_CODES = {Code.BAD_USER_INPUT, Code.BAD_CURSOR, Code.NOT_FOUND, Code.COST_LIMIT_EXCEEDED,
                      Code.GRAPHQL_VALIDATION_FAILED}
 
 

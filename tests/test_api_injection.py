@@ -96,7 +96,7 @@ compiler refuses nested relationship filters before it reads any value. The swee
 refusal, so if nested filters become supported it fails and FULL_DEPTH must grow."""
 DEEP_PAYLOAD = "close-map"
 
-CODES_OK = frozenset({"BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED",
+CODES_OK = frozenset({"BAD_USER_INPUT", "BAD_CURSOR", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED",
                       "GRAPHQL_PARSE_FAILED", "UNAUTHENTICATED", "PAYLOAD_TOO_LARGE"})
 LEAK_MARKERS = ("Traceback", 'File "', ".py\"", ".py,", "MATCH (", "RETURN ", "UNWIND ",
                 "DETACH DELETE", "properties(", "$w0", "$after", "$ids", "errMsg",
@@ -676,7 +676,7 @@ async def test_nul_is_refused_before_the_store(app: Starlette, store: GraphStore
         r = await c.post("/graphql", json={
             "query": "query($a: String) { actors(after: $a) { totalCount } }",
             "variables": {"a": cursor}})
-        assert [e["extensions"]["code"] for e in r.json()["errors"]] == ["BAD_USER_INPUT"]
+        assert [e["extensions"]["code"] for e in r.json()["errors"]] == ["BAD_CURSOR"]
         r = await c.get("/export/graph.cyjs", params={"id": "actor:\u0000"})
         assert r.status_code == 400 and r.json()["code"] == "BAD_USER_INPUT"
     assert await fingerprint(store) == before

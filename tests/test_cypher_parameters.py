@@ -79,6 +79,12 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "through the slots of the registered read.page (values outside the allow-lists raise) "
         "before the neutral filter mark is replaced by the compiled filter",
         guards=("SORT_KEYS[label][key]", "page(dialect, LABEL=label")),
+    ("kb/cypher/read.py", "rel_page_text"): Mechanism(
+        "a page of a relationship connection: the pattern comes from REL_CONNECTIONS and passes "
+        "the PATTERN and EDGE slots of the registered read.rel_page; the sort expressions are "
+        "looked up in REL_SORT; bindings and predicate are a Compiled made by _Compiler",
+        guards=("REL_CONNECTIONS[name]", "REL_SORT[table][key]",
+                "rel_page(dialect, PATTERN=pattern", "where: Compiled")),
     ("kb/cypher/read.py", "count_text"): Mechanism(
         "the count of a root list: the label passes the LABEL slot of read.count first",
         guards=("count(dialect, LABEL=label)",)),

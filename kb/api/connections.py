@@ -1,16 +1,26 @@
-"""Relay cursor connections with keyset cursors.
+"""Relay cursor connections with keyset cursors, bound to their connection.
 
-A cursor is the sort key and the id of the last row a client saw (base64 of a small JSON
-array), not an offset: the next page is "rows strictly after (key, id) in sort order", so pages
-stay stable while documents are added or removed. `last`/`before` read the same order backwards
-and reverse the page. One query fetches `first + 1` rows; the extra row tells `hasNextPage`.
-`totalCount` is a resolver of its own, so the count query runs only when a client selects it.
+A root cursor is the sort key and the id of the last row a client saw, not an offset: the next
+page is "rows strictly after (key, id) in sort order", so pages stay stable while documents are
+added or removed. `last`/`before` read the same order backwards and reverse the page. One query
+fetches `first + 1` rows; the extra row tells `hasNextPage`. `totalCount` is a resolver of its
+own, so the count query runs only when a client selects it.
+
+Every cursor is signed: an HMAC over the connection it came from (`Query.claims`,
+`Concept.claimsConnection`), its sort, its filter and its position. A cursor handed to another
+connection, sort or filter would silently select a wrong page, so it is refused with BAD_CURSOR
+instead. The key is `KB_CURSOR_SECRET` when set (cursors then cannot be forged, and stay valid
+across restarts and workers that share it); without it a fixed key still binds every cursor to
+its query, which is the point: forging one gains nothing a filter could not ask for.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -18,26 +28,75 @@ from typing import Any, Generic, TypeVar
 import orjson
 import strawberry
 
-from kb.api.errors import BadInput
+from kb.api.errors import ApiError, BadInput, Code
 from kb.api.limits import check_first
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
+_KEY = os.environ.get("KB_CURSOR_SECRET", "legal-kb cursor binding v1").encode()
 
 
-def encode_cursor(key: Any, node_id: str) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([key, node_id])).decode()
+class BadCursor(ApiError):
+    """A cursor this connection, sort and filter did not hand out."""
+
+    code = Code.BAD_CURSOR
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """(key, id) of a cursor, or BAD_USER_INPUT for anything this API did not hand out."""
+def _sign(binding: str, position: list[Any]) -> str:
+    body = orjson.dumps([binding, position])
+    return hmac.new(_KEY, body, hashlib.sha256).hexdigest()[:24]
+
+
+def encode_cursor(binding: str, *position: Any) -> str:
+    """A cursor for `position` (a root connection's (key, id), or a relationship connection's
+    offset) in the connection, sort and filter that `binding` names."""
+    items = list(position)
+    return base64.urlsafe_b64encode(orjson.dumps([*items, _sign(binding, items)])).decode()
+
+
+def _decode(cursor: str, binding: str) -> list[Any]:
     try:
-        key, node_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        *position, signature = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-        raise BadInput(f"invalid cursor {cursor!r}") from None
-    if not isinstance(key, str) or not isinstance(node_id, str) or "\x00" in key + node_id:
-        raise BadInput(f"invalid cursor {cursor!r}")  # no cursor handed out holds a NUL
-    return key, node_id
+        raise BadCursor(f"invalid cursor {cursor!r}") from None
+    if not isinstance(signature, str) or not hmac.compare_digest(
+            signature, _sign(binding, position)):
+        raise BadCursor(f"cursor {cursor!r} was not handed out by this connection with this "
+                        "sort and filter; start again without `after`/`before`")
+    return position
+
+
+def decode_cursor(cursor: str, binding: str) -> tuple[str, str]:
+    """(key, id) of a root connection's cursor, or BAD_CURSOR for anything this connection,
+    sort and filter did not hand out."""
+    position = _decode(cursor, binding)
+    if len(position) != 2 or not all(isinstance(p, str) for p in position) or any(
+            "\x00" in p for p in position):
+        raise BadCursor(f"invalid cursor {cursor!r}")  # no cursor handed out holds a NUL
+    return position[0], position[1]
+
+
+def decode_offset(cursor: str, binding: str) -> int:
+    """The offset of a relationship connection's cursor, or BAD_CURSOR."""
+    position = _decode(cursor, binding)
+    if len(position) != 1 or not isinstance(position[0], int) or position[0] < 0:
+        raise BadCursor(f"invalid cursor {cursor!r}")
+    return position[0]
+
+
+def binding(connection: str, sort: Any, where: Any) -> str:
+    """What a cursor is bound to: the connection's name, and the reprs of its sort and of its
+    filter's predicate tree (dataclasses, so equal inputs give equal text)."""
+    return f"{connection}|{sort!r}|{where!r}"
+
+
+@strawberry.type(description="Aggregations over all the nodes a connection's filter selects.")
+class Aggregate:
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many nodes (edges) the filter selects.")
+    async def count(self) -> int:
+        return await self._count()
 
 
 @strawberry.type(description="Relay page information.")
@@ -64,6 +123,11 @@ class Connection(Generic[T]):
     async def total_count(self) -> int:
         return await self._count()
 
+    @strawberry.field(description="Aggregations over all nodes matching the filter (the same "
+                      "count as `totalCount`, in the Neo4j GraphQL Library's shape).")
+    def aggregate(self) -> Aggregate:
+        return Aggregate(_count=self._count)
+
     @strawberry.field(description="The nodes of this page (the edges without cursors).")
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
@@ -76,21 +140,30 @@ class PageRequest:
     forward: bool
     size: int
     after: tuple[str, str] | None
+    binding: str
 
 
-def page_request(first: int | None, after: str | None, last: int | None,
-                 before: str | None) -> PageRequest:
+def check_paging(first: int | None, after: str | None, last: int | None,
+                 before: str | None) -> None:
+    """The paging arguments make sense together and the sizes are within the limit."""
     if first is not None and last is not None:
         raise BadInput("pass either `first` (with `after`) or `last` (with `before`), not both")
     if (last is not None or before is not None) and after is not None:
         raise BadInput("`after` pages forward; use it with `first`, not with `last`/`before`")
     check_first(first, "first")
     check_first(last, "last")
+
+
+def page_request(first: int | None, after: str | None, last: int | None,
+                 before: str | None, bound_to: str) -> PageRequest:
+    """Paging arguments of a root connection; cursors must be bound to `bound_to`."""
+    check_paging(first, after, last, before)
     if last is not None or before is not None:
         size = last if last is not None else DEFAULT_PAGE
-        return PageRequest(False, size, decode_cursor(before) if before else None)
+        return PageRequest(False, size, decode_cursor(before, bound_to) if before else None,
+                           bound_to)
     size = first if first is not None else DEFAULT_PAGE
-    return PageRequest(True, size, decode_cursor(after) if after else None)
+    return PageRequest(True, size, decode_cursor(after, bound_to) if after else None, bound_to)
 
 
 def build_connection(rows: list[dict[str, Any]], req: PageRequest,
@@ -101,7 +174,8 @@ def build_connection(rows: list[dict[str, Any]], req: PageRequest,
     rows = rows[:req.size]
     if not req.forward:
         rows.reverse()
-    edges = [Edge(cursor=encode_cursor(r["k"], r["id"]), node=make(r)) for r in rows]
+    edges = [Edge(cursor=encode_cursor(req.binding, r["k"], r["id"]), node=make(r))
+             for r in rows]
     info = PageInfo(
         has_next_page=more if req.forward else req.after is not None,
         has_previous_page=req.after is not None if req.forward else more,

@@ -23,6 +23,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from strawberry.dataloader import DataLoader
 
 from kb.cypher import read as rq
@@ -63,6 +64,7 @@ class Loaders:
         self.store = store
         self.nodes: DataLoader[str, Row | None] = DataLoader(self._load_nodes)
         self._related: dict[Hashable, DataLoader[str, list[Item]]] = {}
+        self._pages: dict[str, DataLoader[str, Row | None]] = {}
         self._known: dict[str, Row | None] = {}
 
     def cached(self, node_id: str) -> Row | None:
@@ -99,6 +101,21 @@ class Loaders:
                 return await self._load_related(ids, *_k)
 
             loader = self._related[key] = DataLoader(load)
+        return await loader.load(parent_id)
+
+    async def page(self, text: str, params: dict[str, Any], parent_id: str) -> Row | None:
+        """One parent's row of a relationship connection page statement (`read.rel_page`);
+        parents asking with the same statement and parameters share one round trip."""
+        key = text + "\x00" + orjson.dumps(params, option=orjson.OPT_SORT_KEYS).decode()
+        loader = self._pages.get(key)
+        if loader is None:
+            async def load(ids: list[str], _t: str = text,
+                           _p: dict[str, Any] = params) -> list[Row | None]:
+                rows = await self.store.read(_t, {**_p, "ids": list(ids)})
+                found = {r["id"]: r for r in rows}
+                return [found.get(i) for i in ids]
+
+            loader = self._pages[key] = DataLoader(load)
         return await loader.load(parent_id)
 
     async def _load_nodes(self, ids: list[str]) -> list[Row | None]:

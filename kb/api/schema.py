@@ -13,7 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext, Info
 
-from kb.api.connections import Connection, build_connection, page_request
+from kb.api.connections import Connection, binding, build_connection, page_request
 from kb.api.enums import NodeLabel, RelationshipType, SortDirection
 from kb.api.errors import BadInput, ErrorPolicy, report_errors
 from kb.api.facets import ClaimFacets, claim_facets
@@ -57,11 +57,12 @@ API_VERSION = "0.2.0"
 async def _connection(info: Info, label: str, cls: Any, where: Any, sort: Any,
                       first: int | None, after: str | None, last: int | None,
                       before: str | None) -> Connection[Any]:
-    req = page_request(first, after, last, before)
-    store = info.context.store
-    compiled = compile_filter(label, where, store.dialect)
     key = sort.field.value if sort is not None else "ID"
     asc = sort is None or sort.direction is SortDirection.ASC
+    req = page_request(first, after, last, before,
+                       binding(f"Query.{info.field_name}", (key, asc), where))
+    store = info.context.store
+    compiled = compile_filter(label, where, store.dialect)
     text = rq.page_text(store.dialect, label, compiled, key, asc if req.forward else not asc)
     params = {**compiled.params, "after_k": req.after[0] if req.after else None,
               "after_id": req.after[1] if req.after else None, "limit": req.size + 1}

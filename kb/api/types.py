@@ -26,11 +26,39 @@ from kb.api.enums import (
     Stance,
     Treatment,
 )
+from kb.api.filters import (
+    ActorConnectionSort,
+    ActorEventsWhere,
+    ClaimConceptsWhere,
+    ClaimConnectionSort,
+    ClaimPrecedentsWhere,
+    ClaimsConnectionWhere,
+    ConceptClaimsWhere,
+    ConceptConnectionSort,
+    DocumentOutletsWhere,
+    EventConnectionSort,
+    EventParticipantsWhere,
+    OutletConnectionSort,
+    PrecedentCitedByWhere,
+    PrecedentConnectionSort,
+)
 from kb.api.limits import check_first
 from kb.api.loaders import UNKNOWN, Item, Loaders, RelSpec
 from kb.api.lookahead import claim_nodes
+from kb.api.relationships import (
+    CitationProperties,
+    InvocationProperties,
+    OutletLinkProperties,
+    ParticipationProperties,
+    ProvenanceProperties,
+    RelConnection,
+    RelEdge,
+    connection,
+)
 
 REL_DEFAULT = 50
+_CONN = ("Relay connection: `where` on the node and the edge, `sort` by several keys, "
+         "`totalCount`, `aggregate`; at most 100 per page.")
 E = TypeVar("E", bound=Enum)
 
 
@@ -123,6 +151,16 @@ class Document(Node):
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
         return await _claims(info, self.id, "claims_by_document", first=first)
 
+    @strawberry.field(description="Claims reported in the document. " + _CONN)
+    async def claims_connection(
+            self, info: Info, where: ClaimsConnectionWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> DocumentClaimsConnection:
+        return await connection(
+            info, self.id, "Document.claimsConnection", where, sort, first, after, last, before,
+            DocumentClaimsConnection, DocumentClaimsRelationship, Claim.from_props)
+
     @strawberry.field(description="Outlets that published the document or that it cites.")
     async def outlets(self, info: Info, relation: OutletRelation | None = None,
                       first: int = REL_DEFAULT) -> list[Outlet]:
@@ -132,6 +170,17 @@ class Document(Node):
             items = await _related(info, self.id, _S[f"doc_{kind.value}"], first=first)
             out += [Outlet.from_props(i.props) for i in items]
         return out
+
+    @strawberry.field(description="Outlets that published the document or that it cites, the "
+                      "relation on the edge, each (outlet, relation) once. " + _CONN)
+    async def outlets_connection(
+            self, info: Info, where: DocumentOutletsWhere | None = None,
+            sort: list[OutletConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> DocumentOutletsConnection:
+        return await connection(
+            info, self.id, "Document.outletsConnection", where, sort, first, after, last, before,
+            DocumentOutletsConnection, DocumentOutletsRelationship, Outlet.from_props)
 
 
 @strawberry.type(description="One sentence of a document, with its character offsets.")
@@ -170,12 +219,32 @@ class Actor(Agent):
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
         return await _claims(info, self.id, _S["actor_claims"], first=first)
 
+    @strawberry.field(description="Claims the actor asserted. " + _CONN)
+    async def claims_connection(
+            self, info: Info, where: ClaimsConnectionWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> ActorClaimsConnection:
+        return await connection(
+            info, self.id, "Actor.claimsConnection", where, sort, first, after, last, before,
+            ActorClaimsConnection, ActorClaimsRelationship, Claim.from_props)
+
     @strawberry.field(description="Events the actor took part in, with the role, by date.")
     async def events(self, info: Info, role: str | None = None,
                      first: int = REL_DEFAULT) -> list[Participation]:
         items = await _related(info, self.id, _S["actor_events"], role, first)
         return [Participation(actor=self, event=Event.from_props(i.props),
                               role=i.rel.get("role")) for i in items]
+
+    @strawberry.field(description="Events the actor took part in, the role on the edge. " + _CONN)
+    async def events_connection(
+            self, info: Info, where: ActorEventsWhere | None = None,
+            sort: list[EventConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> ActorEventsConnection:
+        return await connection(
+            info, self.id, "Actor.eventsConnection", where, sort, first, after, last, before,
+            ActorEventsConnection, ActorEventsRelationship, Event.from_props)
 
     @strawberry.field(description="Groups or states the actor is a member of.")
     async def member_of(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
@@ -221,6 +290,17 @@ class Concept(Node):
                      first: int = REL_DEFAULT) -> list[Claim]:
         return await _claims(info, self.id, _S["concept_claims"], stance, first)
 
+    @strawberry.field(description="Claims that invoke the concept, the invocation's stance on "
+                      "the edge. " + _CONN)
+    async def claims_connection(
+            self, info: Info, where: ConceptClaimsWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> ConceptClaimsConnection:
+        return await connection(
+            info, self.id, "Concept.claimsConnection", where, sort, first, after, last, before,
+            ConceptClaimsConnection, ConceptClaimsRelationship, Claim.from_props)
+
     @strawberry.field(description="Related concepts of the legal ontology, both directions.")
     async def related(self, info: Info, kind: str | None = None,
                       first: int = REL_DEFAULT) -> list[ConceptRelation]:
@@ -257,6 +337,17 @@ class Precedent(Node):
         return [Citation(claim=Claim.from_props(i.props), precedent=self,
                          treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
 
+    @strawberry.field(description="Claims citing the precedent, the treatment on the edge. "
+                      " " + _CONN)
+    async def cited_by_connection(
+            self, info: Info, where: PrecedentCitedByWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> PrecedentCitedByConnection:
+        return await connection(
+            info, self.id, "Precedent.citedByConnection", where, sort, first, after, last, before,
+            PrecedentCitedByConnection, PrecedentCitedByRelationship, Claim.from_props)
+
     @strawberry.field(description="Passages that mention the precedent.")
     async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
         items = await _related(info, self.id, _S["precedent_mentions"], first=first)
@@ -282,9 +373,29 @@ class Event(Node):
         return [Participation(actor=Actor.from_props(i.props), event=self,
                               role=i.rel.get("role")) for i in items]
 
+    @strawberry.field(description="Actors that took part, the role on the edge. " + _CONN)
+    async def participants_connection(
+            self, info: Info, where: EventParticipantsWhere | None = None,
+            sort: list[ActorConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> EventParticipantsConnection:
+        return await connection(
+            info, self.id, "Event.participantsConnection", where, sort, first, after, last, before,
+            EventParticipantsConnection, EventParticipantsRelationship, Actor.from_props)
+
     @strawberry.field(description="Claims about the event.")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
         return await _claims(info, self.id, _S["event_claims"], first=first)
+
+    @strawberry.field(description="Claims about the event. " + _CONN)
+    async def claims_connection(
+            self, info: Info, where: ClaimsConnectionWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> EventClaimsConnection:
+        return await connection(
+            info, self.id, "Event.claimsConnection", where, sort, first, after, last, before,
+            EventClaimsConnection, EventClaimsRelationship, Claim.from_props)
 
 
 @strawberry.type(description="A publisher or a cited news source.")
@@ -298,6 +409,16 @@ class Outlet(Agent):
     @strawberry.field(description="Claims the outlet asserted (\"NBC News reported ...\").")
     async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
         return await _claims(info, self.id, _S["outlet_claims"], first=first)
+
+    @strawberry.field(description="Claims the outlet asserted. " + _CONN)
+    async def claims_connection(
+            self, info: Info, where: ClaimsConnectionWhere | None = None,
+            sort: list[ClaimConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> OutletClaimsConnection:
+        return await connection(
+            info, self.id, "Outlet.claimsConnection", where, sort, first, after, last, before,
+            OutletClaimsConnection, OutletClaimsRelationship, Claim.from_props)
 
 
 @strawberry.type(description="Where a claim's words are: the W3C Web Annotation style anchor.")
@@ -353,12 +474,33 @@ class Claim(Node):
         items = await _related(info, self.id, _S["claim_concepts"], stance, first)
         return [Concept.from_props(i.props) for i in items]
 
+    @strawberry.field(description="Concepts the claim invokes, the invocation's stance on the "
+                      "edge. " + _CONN)
+    async def concepts_connection(
+            self, info: Info, where: ClaimConceptsWhere | None = None,
+            sort: list[ConceptConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> ClaimConceptsConnection:
+        return await connection(
+            info, self.id, "Claim.conceptsConnection", where, sort, first, after, last, before,
+            ClaimConceptsConnection, ClaimConceptsRelationship, Concept.from_props)
+
     @strawberry.field(description="Precedents the claim cites, with its treatment of each.")
     async def precedents(self, info: Info, treatment: Treatment | None = None,
                          first: int = REL_DEFAULT) -> list[Citation]:
         items = await _related(info, self.id, _S["claim_precedents"], treatment, first)
         return [Citation(claim=self, precedent=Precedent.from_props(i.props),
                          treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
+
+    @strawberry.field(description="Precedents the claim cites, the treatment on the edge. " + _CONN)
+    async def precedents_connection(
+            self, info: Info, where: ClaimPrecedentsWhere | None = None,
+            sort: list[PrecedentConnectionSort] | None = None, first: int | None = None,
+            after: str | None = None, last: int | None = None,
+            before: str | None = None) -> ClaimPrecedentsConnection:
+        return await connection(
+            info, self.id, "Claim.precedentsConnection", where, sort, first, after, last, before,
+            ClaimPrecedentsConnection, ClaimPrecedentsRelationship, Precedent.from_props)
 
     @strawberry.field(description="Claims this claim supports.")
     async def supports(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
@@ -410,6 +552,119 @@ class ConceptRelation:
     concept: Concept
     kind: str | None
     outgoing: bool = strawberry.field(description="True when the edge points to `concept`.")
+
+
+# -- relationship connections, named as the Neo4j GraphQL Library names them -----------------
+
+
+@strawberry.type(name="DocumentClaimsRelationship")
+class DocumentClaimsRelationship(RelEdge[Claim, ProvenanceProperties]):
+    pass
+
+
+@strawberry.type(name="DocumentClaimsConnection")
+class DocumentClaimsConnection(RelConnection[DocumentClaimsRelationship]):
+    pass
+
+
+@strawberry.type(name="DocumentOutletsRelationship")
+class DocumentOutletsRelationship(RelEdge[Outlet, OutletLinkProperties]):
+    pass
+
+
+@strawberry.type(name="DocumentOutletsConnection")
+class DocumentOutletsConnection(RelConnection[DocumentOutletsRelationship]):
+    pass
+
+
+@strawberry.type(name="ActorClaimsRelationship")
+class ActorClaimsRelationship(RelEdge[Claim, ProvenanceProperties]):
+    pass
+
+
+@strawberry.type(name="ActorClaimsConnection")
+class ActorClaimsConnection(RelConnection[ActorClaimsRelationship]):
+    pass
+
+
+@strawberry.type(name="ActorEventsRelationship")
+class ActorEventsRelationship(RelEdge[Event, ParticipationProperties]):
+    pass
+
+
+@strawberry.type(name="ActorEventsConnection")
+class ActorEventsConnection(RelConnection[ActorEventsRelationship]):
+    pass
+
+
+@strawberry.type(name="ConceptClaimsRelationship")
+class ConceptClaimsRelationship(RelEdge[Claim, InvocationProperties]):
+    pass
+
+
+@strawberry.type(name="ConceptClaimsConnection")
+class ConceptClaimsConnection(RelConnection[ConceptClaimsRelationship]):
+    pass
+
+
+@strawberry.type(name="PrecedentCitedByRelationship")
+class PrecedentCitedByRelationship(RelEdge[Claim, CitationProperties]):
+    pass
+
+
+@strawberry.type(name="PrecedentCitedByConnection")
+class PrecedentCitedByConnection(RelConnection[PrecedentCitedByRelationship]):
+    pass
+
+
+@strawberry.type(name="EventParticipantsRelationship")
+class EventParticipantsRelationship(RelEdge[Actor, ParticipationProperties]):
+    pass
+
+
+@strawberry.type(name="EventParticipantsConnection")
+class EventParticipantsConnection(RelConnection[EventParticipantsRelationship]):
+    pass
+
+
+@strawberry.type(name="EventClaimsRelationship")
+class EventClaimsRelationship(RelEdge[Claim, ProvenanceProperties]):
+    pass
+
+
+@strawberry.type(name="EventClaimsConnection")
+class EventClaimsConnection(RelConnection[EventClaimsRelationship]):
+    pass
+
+
+@strawberry.type(name="OutletClaimsRelationship")
+class OutletClaimsRelationship(RelEdge[Claim, ProvenanceProperties]):
+    pass
+
+
+@strawberry.type(name="OutletClaimsConnection")
+class OutletClaimsConnection(RelConnection[OutletClaimsRelationship]):
+    pass
+
+
+@strawberry.type(name="ClaimConceptsRelationship")
+class ClaimConceptsRelationship(RelEdge[Concept, InvocationProperties]):
+    pass
+
+
+@strawberry.type(name="ClaimConceptsConnection")
+class ClaimConceptsConnection(RelConnection[ClaimConceptsRelationship]):
+    pass
+
+
+@strawberry.type(name="ClaimPrecedentsRelationship")
+class ClaimPrecedentsRelationship(RelEdge[Precedent, CitationProperties]):
+    pass
+
+
+@strawberry.type(name="ClaimPrecedentsConnection")
+class ClaimPrecedentsConnection(RelConnection[ClaimPrecedentsRelationship]):
+    pass
 
 
 _S: dict[str, RelSpec] = {

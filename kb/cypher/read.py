@@ -43,9 +43,19 @@ class Cmp:
 
 @dataclass(frozen=True, slots=True)
 class Rel:
-    """Some node related through `field` (a key of RELATIONS) satisfies `where`."""
+    """Nodes related through `field` (a key of RELATIONS) satisfy `where`: `some` of them (the
+    default), `none`, `all` or exactly one (`single`)."""
 
     field: str
+    where: Pred
+    quant: str = "some"
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """The relationship `r` of a relationship connection satisfies `where` (its properties are
+    the fields of the edge filter type given to `compile_where`)."""
+
     where: Pred
 
 
@@ -64,9 +74,11 @@ class Not:
     part: Pred
 
 
-Pred = Cmp | Rel | And | Or | Not
+Pred = Cmp | Rel | Edge | And | Or | Not
 
-STRING, ID, DATE, BOOL, ENUM = "string", "id", "date", "bool", "enum"
+STRING, ID, DATE, BOOL, ENUM, LIST = "string", "id", "date", "bool", "enum", "list"
+
+_IS_NULL = "({v} IS NULL) = {p}"
 
 OPERATORS: dict[str, dict[str, str]] = {
     STRING: {
@@ -75,9 +87,10 @@ OPERATORS: dict[str, dict[str, str]] = {
         "contains": "toLower({v}) CONTAINS toLower({p})",
         "startsWith": "toLower({v}) STARTS WITH toLower({p})",
         "endsWith": "toLower({v}) ENDS WITH toLower({p})",
+        "isNull": _IS_NULL,
     },
     ID: {"eq": "{v} = {p}", "in": "{v} IN {p}", "startsWith": "{v} STARTS WITH {p}"},
-    ENUM: {"eq": "{v} = {p}", "in": "{v} IN {p}"},
+    ENUM: {"eq": "{v} = {p}", "in": "{v} IN {p}", "isNull": _IS_NULL},
     BOOL: {"eq": "coalesce({v}, false) = {p}"},
     DATE: {
         "eq": "{v} = date({p})",
@@ -85,19 +98,33 @@ OPERATORS: dict[str, dict[str, str]] = {
         "gte": "{v} >= date({p})",
         "lt": "{v} < date({p})",
         "lte": "{v} <= date({p})",
+        "isNull": _IS_NULL,
+    },
+    LIST: {
+        "includes": "{p} IN coalesce({v}, [])",
+        "eq": "any(e IN coalesce({v}, []) WHERE e = {p})",
+        "in": "any(e IN coalesce({v}, []) WHERE e IN {p})",
+        "contains": "any(e IN coalesce({v}, []) WHERE toLower(e) CONTAINS toLower({p}))",
+        "startsWith": "any(e IN coalesce({v}, []) WHERE toLower(e) STARTS WITH toLower({p}))",
+        "endsWith": "any(e IN coalesce({v}, []) WHERE toLower(e) ENDS WITH toLower({p}))",
+        "isEmpty": "(size(coalesce({v}, [])) = 0) = {p}",
     },
 }
 """How each operator renders, per kind of property; `{v}` is the property, `{p}` the parameter.
 String matching other than `eq`/`in` ignores case, which is what a researcher typing a name
-expects."""
+expects. `isNull: true` keeps nodes without the property, `false` those with it. List
+properties (aliases) apply each operator to every element: "some alias ends with ..."; their
+`eq` is `includes`."""
+
+TYPE_OF = "type()"
 
 PROPERTIES: dict[str, dict[str, tuple[str, str]]] = {
     "Concept": {"id": ("id", ID), "name": ("name", STRING), "definition": ("definition", STRING),
-                "curated": ("curated", BOOL)},
+                "curated": ("curated", BOOL), "aliases": ("aliases", LIST)},
     "Precedent": {"id": ("id", ID), "name": ("name", STRING), "summary": ("summary", STRING),
-                  "date": ("date", DATE)},
+                  "date": ("date", DATE), "aliases": ("aliases", LIST)},
     "Actor": {"id": ("id", ID), "name": ("name", STRING), "type": ("type", ENUM),
-              "aliases": ("aliases_text", STRING)},
+              "aliases": ("aliases", LIST)},
     "Event": {"id": ("id", ID), "name": ("name", STRING), "date": ("date", DATE)},
     "Document": {"id": ("id", ID), "title": ("title", STRING), "publisher": ("publisher", STRING),
                  "author": ("author", STRING), "format": ("format", ENUM),
@@ -106,8 +133,14 @@ PROPERTIES: dict[str, dict[str, tuple[str, str]]] = {
               "modality": ("modality", STRING), "quote": ("quote", STRING)},
     "Outlet": {"id": ("id", ID), "name": ("name", STRING), "domain": ("domain", STRING)},
     "Agent": {"id": ("id", ID), "name": ("name", STRING)},
+    "INVOKES": {"stance": ("stance", ENUM)},
+    "CITES_PRECEDENT": {"treatment": ("treatment", ENUM)},
+    "PARTICIPATED_IN": {"role": ("role", STRING)},
+    "OUTLET_LINK": {"relation": (TYPE_OF, ENUM)},
 }
-"""Filterable properties per filter type: GraphQL field -> (node property, kind)."""
+"""Filterable properties per filter type: GraphQL field -> (node property, kind). The upper-case
+types are the edge filters of relationship connections (properties of `r`); TYPE_OF stands for
+the relationship's type."""
 
 RELATIONS: dict[str, dict[str, tuple[str, str]]] = {
     "Claim": {
@@ -150,20 +183,25 @@ EXISTS: dict[Dialect, dict[bool, str]] = {
                     False: "EXISTS {{ (n)<-[:{type}]-() }}"},
 }
 
+def _text_key(prop: str, lower: bool = True) -> str:
+    """A keyset sort key that orders like Neo4j on both stores: case-insensitive, and missing
+    values after present ones ascending ('false' < 'true' leads the key)."""
+    value = f"toLower(n.{prop})" if lower else f"toString(n.{prop})"
+    return f"toString(n.{prop} IS NULL) + coalesce({value}, '')"
+
+
 SORT_KEYS: dict[str, dict[str, str]] = {
-    "Concept": {"ID": "n.id", "NAME": "coalesce(n.name, '')"},
-    "Precedent": {"ID": "n.id", "NAME": "coalesce(n.name, '')",
-                  "DATE": "coalesce(toString(n.date), '')"},
-    "Actor": {"ID": "n.id", "NAME": "coalesce(n.name, '')", "TYPE": "coalesce(n.type, '')"},
-    "Event": {"ID": "n.id", "NAME": "coalesce(n.name, '')",
-              "DATE": "coalesce(toString(n.date), '')"},
-    "Document": {"ID": "n.id", "TITLE": "coalesce(n.title, '')",
-                 "PUBLISHED": "coalesce(toString(n.published), '')"},
-    "Claim": {"ID": "n.id", "STANCE": "coalesce(n.stance, '')",
-              "SPEAKER": "coalesce(n.speaker, '')", "DOCUMENT": "coalesce(n.doc, '')"},
+    "Concept": {"ID": "n.id", "NAME": _text_key("name")},
+    "Precedent": {"ID": "n.id", "NAME": _text_key("name"), "DATE": _text_key("date", False)},
+    "Actor": {"ID": "n.id", "NAME": _text_key("name"), "TYPE": _text_key("type")},
+    "Event": {"ID": "n.id", "NAME": _text_key("name"), "DATE": _text_key("date", False)},
+    "Document": {"ID": "n.id", "TITLE": _text_key("title"),
+                 "PUBLISHED": _text_key("published", False)},
+    "Claim": {"ID": "n.id", "STANCE": _text_key("stance"), "SPEAKER": _text_key("speaker"),
+              "DOCUMENT": _text_key("doc")},
 }
 """Keyset sort keys: always strings (dates as ISO text, which sorts chronologically), so that a
-cursor is simply (key, id)."""
+cursor is simply (key, id); names ignore case and missing values sort last ascending."""
 
 
 @dataclass(slots=True)
@@ -179,9 +217,16 @@ class FilterError(ValueError):
     """A filter names an unknown field or operator (the API reports BAD_USER_INPUT)."""
 
 
+_QUANTIFIERS = {"some": "any", "none": "none", "all": "all", "single": "single"}
+"""Relationship filter quantifiers and the Cypher list predicates that test them."""
+
+
 class _Compiler:
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, edge: str | None = None) -> None:
         self.dialect = dialect
+        self.edge = edge
+        self.chained = 0
+        """Variables of chained patterns taken so far (y1, y2, ...)."""
         self.out = Compiled()
 
     def param(self, value: Any) -> str:
@@ -192,7 +237,8 @@ class _Compiler:
     def render(self, pred: Pred, ftype: str, var: str, top: bool) -> str:
         if isinstance(pred, And | Or):
             if not pred.parts:
-                return "true"
+                # AND of nothing holds; OR of nothing does not (`OR: []` matches no node).
+                return "true" if isinstance(pred, And) else "false"
             joiner = " AND " if isinstance(pred, And) else " OR "
             return "(" + joiner.join(self.render(p, ftype, var, top) for p in pred.parts) + ")"
         if isinstance(pred, Not):
@@ -201,6 +247,10 @@ class _Compiler:
             return f"NOT {self.render(pred.part, ftype, var, top)}"
         if isinstance(pred, Rel):
             return self._rel(pred, ftype, var, top)
+        if isinstance(pred, Edge):
+            if self.edge is None or not top:
+                raise FilterError("an `edge` filter applies to a relationship connection only")
+            return self.render(pred.where, self.edge, "r", top=False)
         return self._cmp(pred, ftype, var)
 
     def _cmp(self, pred: Cmp, ftype: str, var: str) -> str:
@@ -209,24 +259,79 @@ class _Compiler:
             template = OPERATORS[kind][pred.op]
         except KeyError:
             raise FilterError(f"cannot filter {ftype} on {pred.field}.{pred.op}") from None
-        return template.format(v=f"{var}.{prop}", p=self.param(pred.value))
+        target = f"type({var})" if prop == TYPE_OF else f"{var}.{prop}"
+        return template.format(v=target, p=self.param(pred.value))
 
     def _rel(self, pred: Rel, ftype: str, var: str, top: bool) -> str:
         if not top:
-            raise FilterError("relationship filters cannot be nested inside one another")
+            raise FilterError("relationship filters nest only as a chain: one relationship "
+                              "filter per level, combined with the others by AND")
         try:
             pattern, target = RELATIONS[ftype][pred.field]
+            quant = _QUANTIFIERS[pred.quant]
         except KeyError:
             raise FilterError(f"cannot filter {ftype} on {pred.field}") from None
         hop = HOPS.get(ftype, {}).get(pred.field)
-        if hop is not None and _matches_all(pred.where):
+        if hop is not None and _matches_all(pred.where) and pred.quant in ("some", "none"):
             rel_type, outgoing = hop
-            return EXISTS[self.dialect][outgoing].format(type=rel_type)
+            exists = EXISTS[self.dialect][outgoing].format(type=rel_type)
+            return exists if pred.quant == "some" else f"NOT {exists}"
         k = len(self.out.bindings)
         item = f"x{k}"
-        self.out.bindings.append(f"[{pattern.replace('(x', f'({item}')} | {item}] AS r{k}")
+        self.out.bindings.append("")  # reserve r{k} before nested filters take numbers
+        if _nested(pred.where):
+            if pred.quant not in ("some", "none"):
+                raise FilterError("a relationship filter holding another one takes `some` or "
+                                  "`none`, not `all` or `single`")
+            chain, cond = self._chain(pattern.replace("(x", f"({item}"), target, item,
+                                      pred.where)
+            self.out.bindings[k] = f"[{chain} WHERE {cond} | {item}] AS r{k}"
+            return f"size(r{k}) {'>' if pred.quant == 'some' else '='} 0"
+        self.out.bindings[k] = f"[{pattern.replace('(x', f'({item}')} | {item}] AS r{k}"
         inner = self.render(pred.where, target, item, top=False)
-        return f"any({item} IN r{k} WHERE {inner})"
+        if pred.quant == "single":
+            # Exactly one distinct node: the same fact from several documents is one edge each.
+            ids = f"[{item} IN r{k} WHERE {inner} | {item}.id]"
+            return (f"size(reduce(s{k} = [], i{k} IN {ids} | CASE WHEN i{k} IN s{k} "
+                    f"THEN s{k} ELSE s{k} + [i{k}] END)) = 1")
+        return f"{quant}({item} IN r{k} WHERE {inner})"
+
+    def _chain(self, pattern: str, ftype: str, var: str, where: Pred) -> tuple[str, str]:
+        """One path pattern and its condition for a relationship filter that holds another
+        (`concept: {invokedBy: {speaker: {name: ...}}}`): the nested patterns are appended to
+        the outer one, so the store matches the whole chain in one pattern comprehension
+        (FalkorDB does not evaluate a pattern comprehension nested in another)."""
+        parts = list(where.parts) if isinstance(where, And) else [where]
+        nested = [p for p in parts if isinstance(p, Rel)]
+        if len(nested) != 1 or nested[0].quant != "some" or any(
+                _nested(p) for p in parts if not isinstance(p, Rel)):
+            raise FilterError("relationship filters nest only as a chain: one relationship "
+                              "filter per level, combined with the others by AND")
+        sub = nested[0]
+        try:
+            sub_pattern, sub_target = RELATIONS[ftype][sub.field]
+        except KeyError:
+            raise FilterError(f"cannot filter {ftype} on {sub.field}") from None
+        self.chained += 1
+        item = f"y{self.chained}"
+        chain = pattern + sub_pattern.removeprefix("(n)").replace("(x", f"({item}")
+        conds = [self.render(p, ftype, var, top=False) for p in parts if p is not sub]
+        if _nested(sub.where):
+            chain, inner = self._chain(chain, sub_target, item, sub.where)
+        else:
+            inner = self.render(sub.where, sub_target, item, top=False)
+        return chain, " AND ".join([*conds, inner])
+
+
+def _nested(pred: Pred) -> bool:
+    """True when a predicate holds a relationship filter."""
+    if isinstance(pred, Rel):
+        return True
+    if isinstance(pred, And | Or):
+        return any(_nested(p) for p in pred.parts)
+    if isinstance(pred, Not):
+        return _nested(pred.part)
+    return False
 
 
 def _matches_all(pred: Pred) -> bool:
@@ -234,9 +339,11 @@ def _matches_all(pred: Pred) -> bool:
     return isinstance(pred, And) and all(_matches_all(p) for p in pred.parts)
 
 
-def compile_where(label: str, pred: Pred | None, dialect: Dialect) -> Compiled:
-    """Render a predicate tree over node `n` of `label` (raises FilterError on bad fields)."""
-    compiler = _Compiler(dialect)
+def compile_where(label: str, pred: Pred | None, dialect: Dialect,
+                  edge: str | None = None) -> Compiled:
+    """Render a predicate tree over node `n` of `label`, and over relationship `r` with the
+    edge filter type `edge` (raises FilterError on bad fields)."""
+    compiler = _Compiler(dialect, edge)
     if pred is not None:
         compiler.out.predicate = compiler.render(pred, label, "n", top=True)
     return compiler.out
@@ -331,9 +438,13 @@ def _sample_filters() -> dict[str, Pred]:
 
     out: dict[str, Pred] = {}
     for label in SORT_KEYS:
-        rels = [Rel(f, Or(tuple(every(t)))) for f, (_pat, t) in RELATIONS.get(label, {}).items()]
-        some = [Rel(f, And(())) for f in HOPS.get(label, {})]
-        out[label] = And((*every(label), Not(Or(tuple(rels))), *some))
+        rels = [Rel(f, Or(tuple(every(t))), q) for f, (_pat, t) in RELATIONS.get(label, {}).items()
+                for q in _QUANTIFIERS]
+        some = [Rel(f, And(()), q) for f in HOPS.get(label, {}) for q in ("some", "none")]
+        chains = [Rel(f, And((Cmp("id", "eq", None), Rel(g, Cmp("id", "eq", None)))), q)
+                  for f, (_pat, t) in RELATIONS.get(label, {}).items()
+                  for g in RELATIONS.get(t, {}) for q in ("some", "none")]
+        out[label] = And((*every(label), Not(Or(tuple(rels))), *some, *chains, Or(())))
     return out
 
 
@@ -341,6 +452,8 @@ for _label, _pred in _sample_filters().items():
     _c = compile_where(_label, _pred, Dialect.NEO4J)
     query(f"read.sample_filter.{_label}",
           _match(_label, _c) + " RETURN n.id AS id LIMIT 1")
+
+
 
 # -- nodes by id, relationship fields --------------------------------------------------------
 
@@ -379,6 +492,122 @@ related = query(
 """One relationship field for a batch of parents: per parent, the first related nodes with the
 relationship's properties, optionally filtered on one edge property. The page is cut before
 the properties are read, so a hub's thousands of related nodes cost a sort, not a projection."""
+
+REL_CONNECTIONS: dict[str, tuple[str, str, str, str | None]] = {
+    "Concept.claimsConnection": (
+        "(p:Concept {id: pid})<-[r:INVOKES]-(n:Claim)", "r.stance", "Claim", "INVOKES"),
+    "Claim.conceptsConnection": (
+        "(p:Claim {id: pid})-[r:INVOKES]->(n:Concept)", "r.stance", "Concept", "INVOKES"),
+    "Precedent.citedByConnection": (
+        "(p:Precedent {id: pid})<-[r:CITES_PRECEDENT]-(n:Claim)", "r.treatment", "Claim",
+        "CITES_PRECEDENT"),
+    "Claim.precedentsConnection": (
+        "(p:Claim {id: pid})-[r:CITES_PRECEDENT]->(n:Precedent)", "r.treatment", "Precedent",
+        "CITES_PRECEDENT"),
+    "Actor.claimsConnection": ("(p:Actor {id: pid})-[r:ASSERTS]->(n:Claim)", "null", "Claim",
+                               None),
+    "Outlet.claimsConnection": ("(p:Outlet {id: pid})-[r:ASSERTS]->(n:Claim)", "null", "Claim",
+                                None),
+    "Actor.eventsConnection": (
+        "(p:Actor {id: pid})-[r:PARTICIPATED_IN]->(n:Event)", "r.role", "Event",
+        "PARTICIPATED_IN"),
+    "Event.participantsConnection": (
+        "(p:Event {id: pid})<-[r:PARTICIPATED_IN]-(n:Actor)", "r.role", "Actor",
+        "PARTICIPATED_IN"),
+    "Event.claimsConnection": ("(p:Event {id: pid})<-[r:ABOUT]-(n:Claim)", "null", "Claim",
+                               None),
+    "Document.claimsConnection": (
+        "(p:Document {id: pid})-[:HAS_PASSAGE]->(:Passage)<-[r:EVIDENCED_BY]-(n:Claim)", "null",
+        "Claim", None),
+    "Document.outletsConnection": (
+        "(p:Document {id: pid})-[r:PUBLISHED_BY|CITES_SOURCE]->(n:Outlet)", "type(r)", "Outlet",
+        "OUTLET_LINK"),
+}
+"""Relationship connections: field -> (pattern from parent `p` over `r` to node `n`, the edge
+property the edges carry (one per relationship kind), the node's label, the edge filter type
+of PROPERTIES)."""
+
+REL_SORT: dict[str, dict[str, str]] = {
+    "Concept": {"ID": "n.id", "NAME": "toLower(n.name)"},
+    "Precedent": {"ID": "n.id", "NAME": "toLower(n.name)", "DATE": "toString(n.date)"},
+    "Actor": {"ID": "n.id", "NAME": "toLower(n.name)", "TYPE": "toLower(n.type)"},
+    "Event": {"ID": "n.id", "NAME": "toLower(n.name)", "DATE": "toString(n.date)"},
+    "Claim": {"ID": "n.id", "STANCE": "n.stance", "SPEAKER": "n.speaker", "DOCUMENT": "n.doc"},
+    "Outlet": {"ID": "n.id", "NAME": "toLower(n.name)", "DOMAIN": "toLower(n.domain)"},
+    "EDGE": {"EDGE": "ev"},
+}
+"""Sort keys of relationship connections (names ignore case); EDGE is the edge property."""
+
+_ORDER_MARK = "ORDER BY n.id "
+
+rel_page = query(
+    "read.rel_page",
+    "UNWIND $ids AS pid MATCH %PATTERN% WHERE (1 = 1) "
+    "WITH pid, n, %EDGE% AS ev, collect(DISTINCT r.doc) AS docs "
+    "WITH pid, n, ev, docs ORDER BY n.id "
+    "WITH pid, collect([n, ev, docs]) AS rows "
+    "WITH pid, rows, CASE WHEN $forward THEN $skip + $limit WHEN $before IS NULL "
+    "THEN size(rows) ELSE $before END AS hi "
+    "WITH pid, rows, hi, CASE WHEN $forward THEN $skip WHEN hi < $limit THEN 0 "
+    "ELSE hi - $limit END AS lo "
+    "RETURN pid AS id, size(rows) AS total, lo, "
+    "[x IN rows[lo..hi] | {id: x[0].id, props: properties(x[0]), edge: x[1], docs: x[2]}] "
+    "AS items",
+    slots={"PATTERN": tuple(v[0] for v in REL_CONNECTIONS.values()),
+           "EDGE": tuple(dict.fromkeys(v[1] for v in REL_CONNECTIONS.values()))},
+)
+"""One page of a relationship connection for a batch of parents, with each parent's total: the
+filter on node and edge, one row per related node and edge meaning (the same fact from several
+documents is one edge with those `docs`), the order, then the slice [lo, hi) of the page (from
+an offset forward, or back from `before` or the end). Node properties are read for the page
+only."""
+
+
+def rel_page_text(dialect: Dialect, name: str, where: Compiled,
+                  order: Sequence[tuple[str, str, bool]]) -> str:
+    """The page statement of relationship connection `name` with a rendered filter and an
+    order: (table of REL_SORT, key, ascending) per sort key, the node's id last; missing
+    values sort last ascending and first descending, on both stores as in Neo4j."""
+    pattern, edge, label, _edge_type = REL_CONNECTIONS[name]
+    text = rel_page(dialect, PATTERN=pattern, EDGE=edge)
+    if where.bindings:
+        match = (f"MATCH {pattern} WITH pid, r, n, " + ", ".join(where.bindings)
+                 + f" WHERE {where.predicate}")
+    else:
+        match = f"MATCH {pattern} WHERE {where.predicate}"
+    text = text.replace(f"MATCH {pattern} WHERE {_PAGE_MARK}", match, 1)
+    keys = []
+    for table, key, asc in order:
+        expr = REL_SORT[table][key]
+        direction = "ASC" if asc else "DESC"
+        keys.append(f"CASE WHEN {expr} IS NULL THEN 1 ELSE 0 END {direction}, "
+                    f"{expr} {direction}")
+    if not order:
+        keys.append(ORDER_OF.get(label, "m.id").replace("m.", "n."))
+    keys.append("n.id ")
+    return text.replace(_ORDER_MARK, "ORDER BY " + ", ".join(keys), 1)
+
+
+def _sample_rel_pages() -> dict[str, str]:
+    """Each relationship connection with a filter on node and edge and every sort key (for the
+    linter)."""
+    out: dict[str, str] = {}
+    for name, (_pattern, _edge, label, edge_type) in REL_CONNECTIONS.items():
+        parts: list[Pred] = [Cmp("id", "eq", None)]
+        if edge_type is not None:
+            parts += [Edge(Cmp(f, op, None)) for f, (_p, kind) in PROPERTIES[edge_type].items()
+                      for op in OPERATORS[kind]]
+        rels = RELATIONS.get(label, {})
+        parts += [Rel(f, Cmp("id", "eq", None)) for f in rels]
+        where = compile_where(label, And(tuple(parts)), Dialect.NEO4J, edge_type)
+        order = [(label, key, asc) for key in REL_SORT[label] for asc in (True, False)]
+        out[name] = rel_page_text(Dialect.NEO4J, name, where, [*order, ("EDGE", "EDGE", True)])
+    return out
+
+
+for _name, _text in _sample_rel_pages().items():
+    query(f"read.sample_rel_page.{_name}", _text)
+
 
 claims_by_document = query(
     "read.claims_by_document",
