@@ -17,6 +17,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -297,26 +298,36 @@ def test_a_refused_query_is_shown_with_its_code(served: str, watched: Watched) -
     watched.check()
 
 
-@pytest.fixture
-def store_down() -> Iterator[str]:
-    """The API with its store unreachable (a Neo4j address nothing listens on)."""
-    settings = Settings.from_env(
-        {"NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "NEO4J_PASSWORD": "x"}
-    )
+@contextmanager
+def _api_in_thread(env: dict[str, str]) -> Iterator[str]:
+    """The app built from `env` served by uvicorn in a thread (its own event loop, apart from
+    Playwright's); yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="critical")
+    config = uvicorn.Config(
+        create_app(Settings.from_env(env)), host="127.0.0.1", port=port, log_level="critical"
     )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+UNREACHABLE = {"NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "NEO4J_PASSWORD": "x"}
+"""A Neo4j address nothing listens on: the API serves, its store is down."""
+
+
+@pytest.fixture
+def store_down() -> Iterator[str]:
+    with _api_in_thread(UNREACHABLE) as base:
+        yield base
 
 
 def test_the_store_down_is_said_plainly(store_down: str, watched: Watched) -> None:
@@ -351,16 +362,12 @@ def test_graphiql_and_all_its_assets_load_from_the_server(served: str, watched: 
     watched.check()
 
 
-async def test_graphiql_switched_off_serves_no_ide() -> None:
+def test_graphiql_switched_off_serves_no_ide() -> None:
     """KB_GRAPHIQL=false: a browser's GET /graphql gets no IDE page (Strawberry refuses it);
-    on, the page is ours (vendored scripts), not Strawberry's CDN template."""
-    down = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}  # no store is needed
-    html = {"Accept": "text/html"}
+    on, the page is ours (vendored scripts), not Strawberry's CDN template. No store needed."""
     for graphiql, expect_page in (("false", False), ("true", True)):
-        app = create_app(Settings.from_env({**down, "KB_GRAPHIQL": graphiql}))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            page = await client.get("/graphql", headers=html)
+        with _api_in_thread({**UNREACHABLE, "KB_GRAPHIQL": graphiql}) as base:
+            page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
         served = page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert served is expect_page, (graphiql, page.status_code)
         if expect_page:

@@ -374,7 +374,10 @@
                            picks: [] });
     merge(g);
     $("path-result").replaceChildren();
+    $("path-ends").textContent = "Shift-click two nodes.";
+    $("find-path").disabled = true;
     await redraw();
+    pick(id, false);
     await select(id);
   }
 
