@@ -92,6 +92,9 @@ _NAME_AFTER = re.compile(
     + r"(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|during|after|said|told|wrote|added)\b))"
 )
 _RELATIVE = re.compile(r"\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
+_CONSEQUENCE = re.compile(
+    r",\s*(?:prompting|leading|causing|forcing|drawing|sparking|spurring)\s+(?:[\w.'’-]+\s+){1,6}$"
+)
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
@@ -456,6 +459,10 @@ class Attributor:
             found = self.subject(view, vm.start())
             if not found and form.endswith("ing"):
                 found = self.sentence_subject(view, vm.start())
+            if found and _CONSEQUENCE.search(text[: vm.start()]) and self.voice not in found:
+                # "The administration has yet to explain ..., prompting lawmakers to question":
+                # the main clause is the document's own, the reported one the lawmakers'
+                found = [self.voice, *found]
             if found:
                 return found
         am = self.lex.source.search(text)
@@ -481,7 +488,12 @@ class Attributor:
         colon = re.match(r"^\s*(?P<who>[^:“\"]{2,60}):\s*[“\"]", text)
         if colon:
             mentions = self.actors.in_span(view.start, view.start + colon.end("who"))
-            if mentions:
+            rest = text[: mentions[-1].start - view.start] if mentions else ""
+            if (
+                mentions
+                and _TITLE_WORDS.match(rest)
+                and not text[mentions[-1].end - view.start : colon.end("who")].strip()
+            ):
                 found = self._actor(mentions[-1])
                 return [found] if found else []
         link = self._trailing_link(view)
@@ -536,6 +548,7 @@ class Attributor:
         signs the sentences of its paragraph that come before it, back to the previous one.
         """
         raw = self.ctx.raw
+        breaks = [b.start() for b in _PARAGRAPH_BREAK.finditer(raw)]
         out: dict[int, list[Speaker]] = {}
         for m in _SIGNATURE_IN_TEXT.finditer(raw):
             name = " ".join(m.group("who").split())
@@ -547,6 +560,8 @@ class Attributor:
             if not before:
                 continue
             last = before[-1]
+            if paragraphs[last] != bisect_right(breaks, m.start()):
+                continue  # a handle in a bio or a credit line of its own: it signs nothing
             j = last
             while j >= 0 and paragraphs[j] == paragraphs[last] and j not in out:
                 out[j] = [sp]
@@ -565,6 +580,9 @@ class Attributor:
             s, e = _evidence_bounds(text)
             if i and paragraphs[i] != paragraphs[i - 1]:
                 in_quote = False  # a quotation does not run on past its paragraph here
+            first_mark = next((ch for ch in text if ch in (_OPEN, _CLOSE)), None)
+            if in_quote and first_mark == _OPEN:
+                in_quote = False  # it opens a new quotation: the last one was never closed
             continues = in_quote
             speakers = signed.get(i) or self.own(view, continues)
             att = Attribution(

@@ -13,7 +13,7 @@ import re
 from kb.model import Stance
 from loaders.extract.lexicons import StanceLexicon, stance_lexicon
 
-_WORDS_BEFORE = 4
+_WORDS_BEFORE = 5
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 
 
