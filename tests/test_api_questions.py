@@ -38,7 +38,7 @@ async def run(app: Starlette, name: str, variables: dict[str, Any] | None = None
 
 
 def test_one_operation_per_research_question() -> None:
-    assert len(OPERATIONS) == 7
+    assert len(OPERATIONS) == 10
 
 
 async def test_precedents_yamamoto_distinguished_in_just_security_essay(research: Any) -> None:
@@ -143,6 +143,53 @@ async def test_path_from_yamamoto_to_the_strike(research: Any) -> None:
         assert {edge["source"], edge["target"]} == {a, b}
 
 
+async def test_claims_distinguishing_a_precedent_with_treatment_on_the_edge(research: Any
+                                                                           ) -> None:
+    _, app = research
+    data = await run(app, "8_distinguished_precedents.graphql")
+    precedents = {e["node"]["id"]: e["node"] for e in data["precedents"]["edges"]}
+    yamamoto = precedents["precedent:yamamoto-shoot-down-1943"]["citedByConnection"]
+    assert yamamoto["totalCount"] == len(yamamoto["edges"]) >= 1
+    assert "Anthony Dworkin" in {e["node"]["speaker"]["name"] for e in yamamoto["edges"]}
+    for p in precedents.values():
+        conn = p["citedByConnection"]
+        assert {e["properties"]["treatment"] for e in conn["edges"]} <= {"DISTINGUISHES"}
+        assert all(e["properties"]["documents"] for e in conn["edges"])
+        speakers = [e["node"]["speaker"]["id"] for e in conn["edges"]]
+        assert speakers == sorted(speakers)
+    analogies = await run(app, "8_distinguished_precedents.graphql",
+                          {"treatment": "ANALOGIZES"})
+    assert all(e["properties"]["treatment"] == "ANALOGIZES"
+               for p in analogies["precedents"]["edges"]
+               for e in p["node"]["citedByConnection"]["edges"])
+
+
+async def test_event_participants_with_role_on_the_edge(research: Any) -> None:
+    _, app = research
+    strike = await strike_id(app)
+    data = (await run(app, "9_event_participants.graphql", {"event": strike}))["node"]
+    conn = data["participantsConnection"]
+    pairs = [(e["properties"]["role"], e["node"]["name"]) for e in conn["edges"]]
+    assert ("ordered", "Donald Trump") in pairs
+    assert len(pairs) == len(set(pairs)) == conn["totalCount"]
+    assert [p[0] for p in pairs] == sorted(p[0] for p in pairs)
+    ordered = await run(app, "9_event_participants.graphql",
+                        {"event": strike, "where": {"edge": {"role": {"eq": "ordered"}}}})
+    edges = ordered["node"]["participantsConnection"]["edges"]
+    assert [e["node"]["name"] for e in edges] == ["Donald Trump"]
+
+
+async def test_concept_invocations_counted_by_stance_on_the_edge(research: Any) -> None:
+    _, app = research
+    data = (await run(app, "10_concept_invocations.graphql"))["node"]
+    conn = data["claimsConnection"]
+    stances = [e["properties"]["stance"] for e in conn["edges"]]
+    assert data["supporting"]["aggregate"]["count"] == stances.count("SUPPORTS") > 0
+    assert data["disputing"]["aggregate"]["count"] == stances.count("DISPUTES")
+    assert conn["totalCount"] == len(stances)
+    assert "Donald Trump" in {e["node"]["speaker"]["name"] for e in conn["edges"]}
+
+
 ROUND_TRIP_BOUND = {
     # The bound of each operation is the number of its fields that can reach the store (a root
     # page, totalCount, each relationship field, each by-id field), independent of the data.
@@ -153,6 +200,9 @@ ROUND_TRIP_BOUND = {
     "5_actor_neighborhood.graphql": 4,  # describe the start, one per level, induced edges
     "6_path_yamamoto_soleimani.graphql": 10,  # ends, <= 6 BFS levels, ids, describe
     "7_claim_facets.graphql": 8,  # one statement per facet
+    "8_distinguished_precedents.graphql": 3,  # page, one citedBy page for all, speakers+docs
+    "9_event_participants.graphql": 2,  # node, participants page
+    "10_concept_invocations.graphql": 5,  # node, three connection pages, speakers
 }
 
 
@@ -160,7 +210,9 @@ async def test_round_trips_and_latency_of_each_operation(research: Any,
                                                          capsys: pytest.CaptureFixture[str]
                                                          ) -> None:
     store, app = research
-    variables = {"6_path_yamamoto_soleimani.graphql": {"to": await strike_id(app)}}
+    strike = await strike_id(app)
+    variables = {"6_path_yamamoto_soleimani.graphql": {"to": strike},
+                 "9_event_participants.graphql": {"event": strike}}
     lines = []
     for name in OPERATIONS:
         await run(app, name, variables.get(name))  # warm up
