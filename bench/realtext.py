@@ -250,8 +250,8 @@ async def label_counts(store: Any) -> dict[str, dict[str, int]]:
 
 
 def ingest_into(name: str, texts: Path, work: Path) -> dict[str, Any]:
-    """Load the article files into a fresh store of backend `name` (bench.stores) with
-    `bench.ingest` in its own process, then count what the graph holds."""
+    """Load the article files of `texts` into a fresh store of backend `name` (bench.stores)
+    with `bench.ingest` in its own process, then count what the graph holds."""
     from bench.__main__ import run_json
     from bench.stores import backend
 
@@ -458,6 +458,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--limit", type=int, help="only the first N articles")
     ap.add_argument(
+        "--ingest-limit",
+        type=int,
+        help="ingest only the first N of them (extraction still measures every one)",
+    )
+    ap.add_argument(
         "--workers",
         type=int,
         default=len(os.sched_getaffinity(0))
@@ -521,9 +526,15 @@ def main(argv: list[str] | None = None) -> int:
             log(f"error in {e['id']}: {e['error']}")
         stores = {"both": ["falkordb", "neo4j"], "none": []}.get(args.store, [args.store])
         res["ingestion"] = {}
+        load_dir = texts
+        if stores and args.ingest_limit is not None and args.ingest_limit < len(ids):
+            load_dir = work / "texts-ingested"
+            load_dir.mkdir(exist_ok=True)
+            for doc_id in ids[: args.ingest_limit]:
+                (load_dir / f"{doc_id}.txt").hardlink_to(texts / f"{doc_id}.txt")
         for name in stores:
             label = {"falkordb": "FalkorDB", "neo4j": "Neo4j"}[name]
-            res["ingestion"][label] = ingest_into(name, texts, work)
+            res["ingestion"][label] = ingest_into(name, load_dir, work)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
