@@ -95,6 +95,20 @@ _RELATIVE = re.compile(r"\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
 _CONSEQUENCE = re.compile(
     r",\s*(?:prompting|leading|causing|forcing|drawing|sparking|spurring)\s+(?:[\w.'’-]+\s+){1,6}$"
 )
+_NAME_AND = re.compile(_NAME + r"\s*(?:,|,?\s+and)\s+$")
+# Claims a sentence reports inside its own words: "as X has claimed", "X's claim that",
+# "what X call"; the position given is where X's words end.
+_EMBEDDED = [
+    re.compile(
+        r"\bas\s+(?:[\w.'’-]+\s+){1,6}?(?P<at>)(?:has\s+|have\s+|had\s+)?(?:[a-z]+ly\s+)?"
+        r"(?:claimed|said|argued|charged|charge|contended|insisted|put\s+it|are\s+framing)"
+    ),
+    re.compile(
+        r"(?P<at>)['’]s?\s+(?:claims?|assertions?|arguments?|contention|justifications?|"
+        r"insistence|allegations?)\s+that\b"
+    ),
+    re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,5}?(?P<at>)(?:call|calls|called)\b"),
+]
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
@@ -279,7 +293,14 @@ class Attributor:
         if nm:
             person = self._new_person(nm.group("name"))
             if person:
-                return [person]
+                found = [person]
+                other = _NAME_AND.search(head[: nm.start("name")])
+                if other:
+                    first = self._new_person(other.group("name"))
+                    if first:
+                        found.insert(0, first)
+                        self.state.last_plural = found
+                return found
         sm = _SURNAME.search(head)
         if sm:
             person = self._by_surname(sm.group("n"))
@@ -305,6 +326,10 @@ class Attributor:
                 name = dict(self._people()).get(self.state.last_person)
                 if name:
                     return [Speaker(self.state.last_person, name)]
+            if word in self.lex.person_pronouns:
+                salient = self._salient_person()
+                if salient:
+                    return [salient]
             if word in self.lex.group_pronouns and self.state.last_plural:
                 return list(self.state.last_plural)
             return []
@@ -341,6 +366,18 @@ class Attributor:
             return Speaker(known.id, known.name)
         self.state.new[aid] = (name, "Person")
         return Speaker(aid, name, Label.ACTOR, "Person")
+
+    def _salient_person(self) -> Speaker | None:
+        """With no antecedent yet, "he" is the person the document names most often."""
+        people = [
+            (self.actors.counts.get(a.id, 0), a.id, a.name)
+            for a in self.actors.actors.values()
+            if a.type.value == "Person"
+        ]
+        if not people:
+            return None
+        count, aid, name = max(people)
+        return Speaker(aid, name) if count > 0 else None
 
     def _new_person(self, name: str) -> Speaker | None:
         """A person the actor stage missed, named as the subject of a reporting verb.
@@ -503,6 +540,30 @@ class Attributor:
                 return [sp]
         return []
 
+    def embedded(self, view: PassageView) -> list[Speaker]:
+        """Speakers of claims the sentence reports inside its own ("as critics charge")."""
+        out: list[Speaker] = []
+        for pattern in _EMBEDDED:
+            for m in pattern.finditer(view.masked):
+                for sp in self.subject(view, m.start("at")):
+                    if sp.id != self.voice.id and sp not in out:
+                        out.append(sp)
+        return out
+
+    def _attributes_previous(self, view: PassageView, out: list[Attribution]) -> list[Speaker]:
+        """A sentence that opens on an inverted reporting verb ("asked columnist Jane Roe.")
+        names the speaker of the quotation the sentence splitter cut off before it."""
+        text = view.masked
+        lead = len(text) - len(text.lstrip())
+        vm = self.lex.verb.match(text, lead)
+        if vm is None or not vm.group("verb")[0].islower():
+            return []
+        found = self.after(view, vm.end())
+        if found and out and not out[-1].own:
+            prev = out[-1]
+            prev.speakers, prev.attributed, prev.own = list(found), True, False
+        return found
+
     def _trailing_link(self, view: PassageView) -> str | None:
         """The text of a link right after a passage: a bullet's "([Politico](...))" source."""
         end = view.passage.end
@@ -575,6 +636,7 @@ class Attributor:
         run_start = 0
         paragraphs = self._paragraphs(views)
         signed = self._signed(views, paragraphs)
+        extras: list[list[Speaker]] = []
         for i, view in enumerate(views):
             text = view.masked
             s, e = _evidence_bounds(text)
@@ -585,6 +647,9 @@ class Attributor:
                 in_quote = False  # it opens a new quotation: the last one was never closed
             continues = in_quote
             speakers = signed.get(i) or self.own(view, continues)
+            if not speakers:
+                speakers = self._attributes_previous(view, out)
+            extras.append([sp for sp in self.embedded(view) if sp not in speakers])
             att = Attribution(
                 view, speakers, view.start + s, view.start + e, bool(speakers), bool(speakers)
             )
@@ -607,6 +672,8 @@ class Attributor:
         for att in out:
             if not att.speakers:
                 att.speakers = [self.voice]
+        for att, extra in zip(out, extras, strict=True):
+            att.speakers += [sp for sp in extra if sp not in att.speakers]
         return out
 
     @staticmethod

@@ -22,7 +22,7 @@ from loaders.extract.context import DocContext
 from loaders.extract.precedents import PrecedentResult
 from loaders.extract.stance import agrees, rebuts, stance_of
 
-_MIN_WORDS = 5
+_MIN_WORDS = 3
 _CONTENT_WORD = re.compile(r"[a-z]{4,}")
 _SHARED_TERMS = 3
 """Content words two claims must share to be about the same matter when no concept links them
@@ -116,6 +116,7 @@ def extract_claims(
             res.speakers[cid] = speaker.name
             res.speaker_labels[cid] = speaker.label
     _argued_voice(res.claims)
+    res.claims = _drop_bare_narration(res.claims)
     res.new_actors = dict(attributor.new_actors)
     res.relations = argument_relations(res.claims)
     return res
@@ -145,6 +146,27 @@ def _argued_voice(claims: list[Claim]) -> None:
                 if c.stance is Stance.NEUTRAL:
                     c.stance = stance
             return
+
+
+def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
+    """In a news report, the reporter's plain narration is no argument: drop it.
+
+    A sentence in the document's own voice that invokes no concept or precedent, quotes
+    nobody and takes no stance ("It houses about 1,500 troops.") reports a fact the events
+    stage records; in an argued piece (most claims the author's own) every sentence stays.
+    """
+    own = [c for c in claims if c.modality == "authorial"]
+    if len(own) >= _ESSAY_SHARE * len(claims):
+        return claims
+    return [
+        c
+        for c in claims
+        if c.modality != "authorial"
+        or c.stance is not Stance.NEUTRAL
+        or c.concept_ids
+        or c.precedent_ids
+        or any(q in c.evidence.quote for q in ("“", '"'))
+    ]
 
 
 def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:
