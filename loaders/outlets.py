@@ -139,6 +139,29 @@ _SOURCES_TELL = re.compile(
     rf"(?P<name>{_PHRASE})"
 )
 _HAS_LEARNED = re.compile(rf"(?P<name>{_PHRASE})\s+has\s+(?:learned|confirmed|obtained)\b")
+_ON_PROGRAMME = re.compile(
+    r"\b(?i:said|says|saying|told|tells|argued|added|claimed|spoke|speaking|appeared|appearing|"
+    r"appearance|interview|interviewed|remarks|comments)\b[^.;\"“]{0,40}?\bon\s+"
+    rf"(?:(?P<name>{_PHRASE})(?:['’]s?)\s+)?{_QUOTED}"
+)
+"""A programme named on air: `said on NBC's "Meet the Press"`, `an appearance on "Hannity"`
+(the network, when named, is cited too)."""
+_STAFF = re.compile(
+    rf"(?P<name>{_PHRASE})\s+(?:[a-z]+\s+){{0,2}}?(?:host|co-host|anchor|correspondent|"
+    r"reporter|columnist|contributor|commentator|analyst|editor|producer|writer|journalist|"
+    r"moderator|interviewer|pundit)s?\b"
+)
+"""An outlet named by its staff: "MSNBC host", "CNBC correspondent", "Daily News sports
+columnist" (quoted words of theirs make the outlet a source of the text)."""
+_WORK = re.compile(
+    rf"(?P<name>{_PHRASE})\s+(?:article|report|story|interview|op-ed|editorial|column|poll|"
+    r"broadcast|investigation|analysis|segment|piece|podcast|documentary)s?\b"
+)
+"""An outlet's work cited as such: "a 2015 CNN article", "a New York Times investigation"."""
+_PUBLISHED_BY = re.compile(
+    rf"\b(?:published|released|broadcast|aired|carried)\s+(?:\w+\s+){{0,2}}?by\s+(?P<name>{_PHRASE})"
+)
+_AND = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -194,6 +217,27 @@ def canonical_name(name: str) -> str:
     return info.name if info else " ".join(name.split())
 
 
+def _outlets_in(phrase: str, seen: set[str], suffixes: bool = False) -> list[str]:
+    """The outlets a source phrase names: the phrase itself, or each part of a coordination
+    ("Reuters and AFP"); with `suffixes`, also a known outlet that ends a longer phrase ("a
+    2015 CNN", "Friday's New York Times")."""
+    parts = [p for p in _AND.split(phrase) if p]
+    if len(parts) > 1 and not outlet_table().lookup(phrase):
+        found = [f for f in (resolve_outlet(p, seen) for p in parts) if f]
+        if found:
+            return found
+    name = resolve_outlet(phrase, seen)
+    if name:
+        return [name]
+    if suffixes:
+        words = phrase.split()
+        for i in range(1, len(words)):
+            name = resolve_outlet(" ".join(words[i:]), seen, generic=False)
+            if name:
+                return [name]
+    return []
+
+
 def publisher_in_text(text: str) -> str | None:
     """The outlet a text reports for in its own voice: "sources tell CBS News",
     "NBC News has learned". (Past tense "told Fox News" is an interview, not the publisher.)"""
@@ -202,6 +246,24 @@ def publisher_in_text(text: str) -> str | None:
             name = resolve_outlet(m.group("name"))
             if name:
                 return name
+    return None
+
+
+_LOGO_LINE = re.compile(r"^[ \t]*(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s+[Ll]ogo[ \t]*$", re.M)
+_INC_LINE = re.compile(
+    r"^[ \t]*(?:©|\(c\)|copyright)?\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&.'’ -]{1,40}?),?\s+"
+    r"(?:Inc|LLC|Ltd|Media Group|Corp)\b", re.M)
+
+
+def site_outlet(raw: str) -> str | None:
+    """The outlet whose page this is, from its furniture: a logo's text ("Common Dreams
+    Logo") or the company line of its footer ("Common Dreams, Inc."), when the outlet table
+    knows the name (page furniture names many things)."""
+    for pattern in (_LOGO_LINE, _INC_LINE):
+        for m in pattern.finditer(raw):
+            info = outlet_table().lookup(m.group("name").strip())
+            if info:
+                return info.name
     return None
 
 
@@ -285,6 +347,11 @@ def extract_outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
     if publisher:
         pid = next((p.id for p in doc.passages if publisher in p.text), None)
         add(publisher, None, RelType.PUBLISHED_BY, pid, {})
+    site = site_outlet(doc.raw)
+    if site and site != publisher:
+        # A piece republished by another site ("by Just Security" on Common Dreams' page):
+        # both published it; the edge says which one republished.
+        add(site, None, RelType.PUBLISHED_BY, None, {"republished": True})
 
     cited: list[tuple[int, str, str | None, str | None, dict[str, Any]]] = []
     for link in doc.links:
@@ -300,16 +367,17 @@ def extract_outlets(doc: ReadDocument) -> tuple[list[Outlet], list[Relation]]:
         seen.add(publisher)
     for p in doc.passages:
         hits: list[tuple[int, str, str]] = []
-        for pattern in (_BEFORE, _AFTER):
+        for pattern in (_BEFORE, _AFTER, _ON_PROGRAMME, _STAFF, _WORK, _PUBLISHED_BY):
             for m in pattern.finditer(p.text):
-                if m.groupdict().get("quoted"):
-                    if not _title_like(m.group("quoted")):
+                groups = m.groupdict()
+                if groups.get("quoted"):
+                    if _title_like(m.group("quoted")):
+                        hits.append((m.start("quoted"), _quoted_outlet(m.group("quoted")),
+                                     m.group("quoted")))
+                    if not groups.get("name"):
                         continue
-                    hits.append((m.start(), _quoted_outlet(m.group("quoted")), m.group("quoted")))
-                    continue
                 phrase = m.group("name")
-                name = resolve_outlet(phrase, seen)
-                if name:
+                for name in _outlets_in(phrase, seen, suffixes=pattern in (_STAFF, _WORK)):
                     hits.append((m.start("name"), name, phrase))
         for start, name, surface in sorted(hits):
             seen.add(name)

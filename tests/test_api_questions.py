@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-from test_api_support import gql, load_research_graph, make_app, ok
+from test_api_support import gql, graph_source, load_research_graph, make_app, ok
 
 from kb.config import Settings
 from kb.store.base import GraphStore
@@ -38,7 +38,7 @@ async def run(app: Starlette, name: str, variables: dict[str, Any] | None = None
 
 
 def test_one_operation_per_research_question() -> None:
-    assert len(OPERATIONS) == 10
+    assert len(OPERATIONS) == 11
 
 
 async def test_precedents_yamamoto_distinguished_in_just_security_essay(research: Any) -> None:
@@ -190,6 +190,30 @@ async def test_concept_invocations_counted_by_stance_on_the_edge(research: Any) 
     assert "Donald Trump" in {e["node"]["speaker"]["name"] for e in conn["edges"]}
 
 
+async def test_document_outlets_once_each_with_the_relation_on_the_edge(research: Any
+                                                                       ) -> None:
+    _, app = research
+    data = await run(app, "11_document_outlets.graphql")
+    docs = [e["node"] for e in data["documents"]["edges"]]
+    assert docs
+    for doc in docs:
+        edges = doc["outletsConnection"]["edges"]
+        ids = [e["node"]["id"] for e in edges]
+        assert len(ids) == len(set(ids)) == doc["outletsConnection"]["totalCount"]
+        relations = [e["properties"]["relation"] for e in edges]
+        assert relations == sorted(relations, reverse=True)  # PUBLISHED_BY first
+        if doc["publisher"]:
+            published = {e["node"]["name"] for e in edges
+                         if e["properties"]["relation"] == "PUBLISHED_BY"}
+            assert doc["publisher"] in published
+    essay = next(d for d in docs if "Novel Shift" in (d["title"] or ""))
+    assert essay["publisher"] == "Just Security" and essay["author"] == "Anthony Dworkin"
+    if graph_source() == "seeds":
+        published = {e["node"]["name"] for e in essay["outletsConnection"]["edges"]
+                     if e["properties"]["relation"] == "PUBLISHED_BY"}
+        assert published == {"Just Security", "Common Dreams"}  # republished by Common Dreams
+
+
 ROUND_TRIP_BOUND = {
     # The bound of each operation is the number of its fields that can reach the store (a root
     # page, totalCount, each relationship field, each by-id field), independent of the data.
@@ -203,6 +227,7 @@ ROUND_TRIP_BOUND = {
     "8_distinguished_precedents.graphql": 3,  # page, one citedBy page for all, speakers+docs
     "9_event_participants.graphql": 2,  # node, participants page
     "10_concept_invocations.graphql": 5,  # node, three connection pages, speakers
+    "11_document_outlets.graphql": 2,  # page, one outlets page for all documents
 }
 
 

@@ -165,11 +165,12 @@ class Document(Node):
     async def outlets(self, info: Info, relation: OutletRelation | None = None,
                       first: int = REL_DEFAULT) -> list[Outlet]:
         kinds = [relation] if relation else list(OutletRelation)
-        out: list[Outlet] = []
+        out: dict[str, Outlet] = {}
         for kind in kinds:
             items = await _related(info, self.id, _S[f"doc_{kind.value}"], first=first)
-            out += [Outlet.from_props(i.props) for i in items]
-        return out
+            for i in items:  # an outlet that published the document and is cited: once
+                out.setdefault(i.id, Outlet.from_props(i.props))
+        return list(out.values())[:first]
 
     @strawberry.field(description="Outlets that published the document or that it cites, the "
                       "relation on the edge, each (outlet, relation) once. " + _CONN)

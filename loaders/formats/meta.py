@@ -48,6 +48,10 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<d>\d{2})\b"),
 ]
 _DATELINE = re.compile(r"^[^.\n]{0,60}?\s*(?:—|–|--|-)\s")
+_WIRE_CREDIT = re.compile(
+    r"^[A-Z][A-Za-z .,'’-]{1,60}?\s*\((?P<name>[A-Z][\w .&-]{0,30})\)\s*(?:—|–|--|-|:)\s"
+)
+"""A dateline with the wire service that filed it: "WASHINGTON (AP) —", "LONDON (Reuters) -"."""
 _BY = re.compile(r"^\s*by\s+(?P<name>.+?)\s*$", re.I)
 _NAME_PART = r"(?:[A-Z][\w'’.-]*|de|van|von|der|al|bin|ibn|da|di|le|la)"
 _PERSON = re.compile(rf"^[A-Z][\w'’.-]*(?:\s+{_NAME_PART}){{1,3}}$")
@@ -167,7 +171,11 @@ def _author_and_publisher(header: list[Judged], title: str | None) -> tuple[str 
             elif author is None:
                 author = name
             continue
-        if author is None and _PERSON.match(text) and not table.lookup(text):
+        masthead = table.lookup(text)
+        if masthead and publisher is None and len(text.split()) <= 4:
+            publisher = masthead.name  # the outlet's name alone on a line: its masthead
+            continue
+        if author is None and _PERSON.match(text) and not masthead:
             author = text
         # "Updated on: January 7, 2020 / 8:12 AM / CBS News": an outlet among the segments
         for seg in re.split(r"\s[|/·•]\s", text)[1:]:
@@ -200,6 +208,10 @@ def extract(raw: str, front: dict[str, Any], judged: list[Judged]) -> dict[str, 
     publisher = _as_text(_first(front, "publisher", "site", "site_name", "source", "outlet")) or (
         publisher
     )
+    if publisher is None and body:
+        credit = _WIRE_CREDIT.match(body[0].block.text)
+        info = outlet_table().lookup(credit.group("name")) if credit else None
+        publisher = info.name if info else None
     if publisher is None:
         opening = " ".join(j.block.text for j in body[:3])
         publisher = publisher_in_text(opening)
