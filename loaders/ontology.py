@@ -36,6 +36,9 @@ class ConceptEntry:
     aliases: list[str]
     regex: re.Pattern[str]
     related: list[tuple[str, str]] = field(default_factory=list)
+    exclude: re.Pattern[str] | None = None
+    """Contexts in which a match is not this concept ("character assassination", "police use
+    of force"): a match overlapping one of them is dropped."""
 
 
 @dataclass(slots=True)
@@ -208,6 +211,11 @@ def load_ontology(path: str | None = None) -> Ontology:
             aliases=aliases,
             regex=_compile([c["name"], *aliases], list(c.get("patterns", []))),
             related=[(r["to"], r.get("kind", "related")) for r in c.get("related", [])],
+            exclude=(
+                re.compile("|".join(f"(?:{x})" for x in c["exclude"]), re.IGNORECASE)
+                if c.get("exclude")
+                else None
+            ),
         )
 
     precedents: dict[str, PrecedentEntry] = {}

@@ -53,6 +53,9 @@ _CUT_BEFORE = {
     "and", "or", "to", "into", "near",
 }  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+_QUANTIFIER = re.compile(
+    r"^(?:any|some|every|each|all|no|many|multiple|several|other|such)\b", re.I
+)
 _PRONOUN_START = re.compile(r"^(?:him|her|them|it|me|us|you|himself|herself|itself)\b", re.I)
 _TITLES = {"President", "Presidents", "The", "Both", "Former", "Vice", "Prime", "Minister", "Mr"}
 
@@ -66,6 +69,8 @@ class ComparisonCues:
     next_distinguish: re.Pattern[str]
     new_precedent: tuple[re.Pattern[str], ...]
     """Each with group ``np``: the noun phrase after the cue."""
+    any_new_cue: re.Pattern[str]
+    """All ``new_precedent`` cues in one pattern: most sentences have none, and one scan says so."""
     event_noun: re.Pattern[str]
     clause_word: re.Pattern[str]
     max_name_words: int
@@ -93,6 +98,7 @@ def _load_cues(path: str) -> ComparisonCues:
         new_precedent=tuple(
             re.compile(rf"(?<![\w-])(?:{c})\s+" + _NP, re.I) for c in data["new_precedent"]
         ),
+        any_new_cue=re.compile(rf"(?<![\w-])(?:{_alternation(data['new_precedent'])})\s", re.I),
         event_noun=re.compile(rf"\b(?:{words})\b", re.I),
         clause_word=re.compile(rf"\b(?:{clause})\b", re.I),
         max_name_words=int(data.get("max_name_words", 8)),
@@ -167,9 +173,10 @@ def mention_treatment(text: str, start: int, end: int, cues: ComparisonCues) -> 
 def _fit_name(np: str, cues: ComparisonCues) -> str | None:
     """A short name for an episode from the noun phrase after a cue, or None if it is none.
 
-    The phrase must name an event (an event noun or a year); it ends before a finite verb (a
-    clause is not a name), and a long one is cut before a preposition so that it has at most
-    ``max_name_words`` words and its slug at most ``max_id_chars`` characters.
+    The phrase must name a particular event (an event noun, and a year, a name or some
+    description); it ends before a finite verb (a clause is not a name), and a long one is cut
+    before a preposition so that it has at most ``max_name_words`` words and its slug at most
+    ``max_id_chars`` characters.
     """
     np = _LEADING.sub("", re.sub(r"\s+", " ", np).strip(" -–—'’"))
     verb = cues.clause_word.search(np)
@@ -186,7 +193,20 @@ def _fit_name(np: str, cues: ComparisonCues) -> str | None:
         words = words[: cuts[-1]]
         limit = len(words)
     name = " ".join(words)
-    if len(words) < 2 or not (cues.event_noun.search(name) or _YEAR.search(name)):
+    # the head (the words before the first preposition) ends in an event noun: "the 2017
+    # strikes on an airfield", not "$74 million by the campaign" or "culture war issues"
+    cut = [i for i, w in enumerate(words) if i and w.lower() in _CUT_BEFORE]
+    head = words[: cut[0]] if cut else words
+    if not cues.event_noun.fullmatch(head[-1].strip("'’.,").lower()):
+        return None
+    # and a particular event: dated, named, or described at some length ("the elimination of
+    # a terrorist group's leader"), not "multiple attacks" or "any war"
+    specific = (
+        _YEAR.search(name)
+        or any(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
+        or len(words) >= 4
+    )
+    if len(words) < 2 or _QUANTIFIER.match(name) or not specific:
         return None
     return name[0].upper() + name[1:]
 
@@ -210,7 +230,9 @@ def _curated(ctx: DocContext, view: PassageView) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     text = view.masked
     cands = candidates(view, ctx.onto)
-    for entry in ctx.onto.precedents.values():
+    # only the entries the pre-filter left (keys "p:<id>" and "p:<id>:<i>:<j>"), in file order
+    live = {k.split(":")[1] for k in cands if k.startswith("p:")}
+    for entry in (e for e in ctx.onto.precedents.values() if e.id in live):
         key = f"p:{entry.id}"
         if entry.regex is not None and key in cands:
             for m in finditer_at(entry.regex, text, cands[key]):
@@ -232,6 +254,8 @@ def _new_from_cues(
 ) -> list[tuple[int, int, str]]:
     """Episodes named after comparison cues that no curated mention already covers."""
     out: list[tuple[int, int, str]] = []
+    if not cues.any_new_cue.search(text):
+        return out
     for cue in cues.new_precedent:
         for m in cue.finditer(text):
             s, e = m.span("np")
