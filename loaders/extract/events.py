@@ -138,7 +138,7 @@ _SPEECH = (
     r"claimed|argued|insisted|confirmed|announced|testified|declared)"
 )
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}\s+(?:[\w'’-]+\s+)?$", re.I)
-_SPEECH_AFTER = re.compile(rf"\s*,?\s+(?:[A-Z][\w.-]+\s+){{0,3}}{_SPEECH}\b|\s+that\b")
+_SPEECH_AFTER = re.compile(rf"\s*,?\s+(?:[A-Z][\w.-]+\s+){{0,3}}{_SPEECH}\b")
 _MODAL = re.compile(
     r"\b(?:would|could|might|may|should|must|can|cannot|to)\b(?!\s+(?:the|a)\b)", re.I
 )
@@ -153,7 +153,7 @@ _STOP_TAIL = re.compile(
 _COMPLEMENT = re.compile(
     r"\s+(?P<prep>of|on|against|at|in|targeting|by|near|outside|inside)\s+"
     r"(?P<np>(?:(?!\b(?:that|which|who|when|where|while|as|because|after|before|since|and\s+"
-    r"(?:the|a|an|then)\b|[a-z]+ed|but|is|was|were|are|has|had|took|marks|represents|"
+    r"(?:the|a|an|then)\b|(?-i:[a-z]+ed)|but|is|was|were|are|has|had|took|marks|represents|"
     r"would|will|could|may|might|prompted|sparked|came)\b)[^,.;:()\"“”—–]){2,70})",
     re.I,
 )
@@ -169,11 +169,19 @@ _RELATIVE_LINK = re.compile(
 _SUBJECT_BREAK = re.compile(
     r"\b(?:that|which|who|and|but|or|while|as|when|after|before|said|says|told)\b|[,;:—–]"
 )
+_HOURS_AFTER = re.compile(
+    r"\b(?:hours|minutes|moments|shortly|just|soon)\s+(?:after|before)\s+"
+    r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.I,
+)
+_SINCE_CLAUSE = re.compile(r"\bsince\s+(?:the|a|an|its|his|her|their)\b[^,;:.—–]*$", re.I)
 _SIGNATURE = re.compile(r"\(@\w+\)\s*$")
 _OBJECT_LINK = re.compile(
     r"^\s+(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w'’·-]+\s+){0,3}$", re.I
 )
-_MEANS_LINK = re.compile(r"^\s+(?:(?:[\w-]+ly)\s+)?(?:with|by|in|through)\s+(?:[\w'’·-]+\s+){0,4}$")
+_MEANS_LINK = re.compile(
+    r"^\s+(?:[\w'’·-]+\s+){0,6}?(?:with|by|in|through)\s+(?:[\w'’·-]+\s+){0,4}$"
+)
 
 
 def _absorb(text: str, kept: list[tuple[_Trigger, int, int]]) -> dict[int, int]:
@@ -373,8 +381,11 @@ def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExp
         if re.search(r"\b(?:if|unless|whether|lest)\b", before, re.I):
             return False
         return bool(definite) or not _MODAL.search(before)
-    if t.kind == "verb" and re.search(r"\b(?:would|could|might|should|must)\s+have\s+$", before):
-        return False
+    if t.kind == "verb" and re.search(
+        r"\b(?:would|could|might|may|should|must|can|will)\s+(?:not\s+)?(?:have\s+)?(?:be(?:en)?\s+)?$",
+        before,
+    ):
+        return False  # "could be killed", "would have struck"
     if _NEGATED.search(before) or re.search(r"\b(?:did|does|do)\s+not\s+$", before):
         return False
     if t.kind == "base":
@@ -417,14 +428,20 @@ def extract_events(
         dates = [d for d in find_dates(view.masked, ref, ctx.date_memo) if d.kind != "bare_year"]
         # an embedded tweet's signature ("— Name (@handle) January 3, 2020") dates the tweet
         dates = [d for d in dates if not _SIGNATURE.search(text[: d.start])]
-        frames = [d for d in dates if _TIME_FRAME.search(text[: d.start])]
+        frames = [
+            d
+            for d in dates
+            if _TIME_FRAME.search(text[: d.start]) or _SINCE_CLAUSE.search(text[: d.start])
+        ]
         dates = [d for d in dates if d not in frames]
         kept: list[tuple[_Trigger, int, int]] = []
         for t in _triggers(text, c):
             cs, ce = _clause(text, t.start, t.end)
+            # the episode a precedent mention names ("Reagan's bombing raid on Libya"), not
+            # the other events its sentence tells of ("after the bombing of a disco")
             near_precedent = any(
-                ps < base + ce and base + cs < pe for ps, pe in prec_spans
-            ) and any(ps < base + t.end + 60 and base + t.start - 10 < pe for ps, pe in prec_spans)
+                ps < base + t.end + 15 and base + t.start - 3 < pe for ps, pe in prec_spans
+            )
             if not near_precedent and _real(t, text, cs, ce, c, dates):
                 kept.append((t, cs, ce))
         absorbed = _absorb(text, kept)
@@ -445,16 +462,29 @@ def extract_events(
                 same = cs <= d.start < ce or cs < d.end <= ce
                 dist = d.start - t.end if d.start >= t.end else t.start - d.end
                 if not same:
-                    # an opening adverbial ("On December 27, ...") dates the next trigger
+                    # an opening adverbial ("On December 27, ...") dates the next trigger,
+                    # an apposition right after the event ("..., last summer") dates it
                     lo, hi = min(d.end, t.end), max(d.start, t.start)
                     between = [j for j in live if j != k and lo <= kept[j][0].start < hi]
-                    if between or dist > 160:
+                    lead = text[_sentence_start(text, d.start) : d.start]
+                    opening = d.end <= t.start and len(lead.split()) <= 2
+                    opening = opening and not any(ch in lead for ch in _CLAUSE_BREAK)
+                    if between or not (
+                        (opening and dist <= 160) or (d.start >= t.end and dist <= 100)
+                    ):
                         continue
                     dist += 200
                 if dist < best_dist and k not in attached:
                     best, best_dist = k, dist
             if best is not None:
                 attached[best] = d
+        # "hours after the attack": the attack is dated by its sentence's date
+        for k in live:
+            t = kept[k][0]
+            if k not in attached and _HOURS_AFTER.search(text[: t.start]):
+                near = [d for d in dates if d.end <= t.start and d not in attached.values()]
+                if near:
+                    attached[k] = near[-1]
         built: dict[int, _Ev] = {}
         for k, (t, cs, ce) in enumerate(kept):
             ev = _build(ctx, actors, view, text, t, cs, ce, attached.get(k), c, dates)
@@ -528,8 +558,10 @@ def extract_events(
                 ev.date_text = ev.date_text or "death date"
             merged = _merge(ev, events, last)
             last[merged.cls] = merged
-            if merged.date and merged.precision == "day":
-                previous = (merged.date, merged.precision)
+        # "the next day", "that night" count from the last day the text has named
+        for d in find_dates(view.masked, ref, ctx.date_memo):
+            if d.value and d.precision == "day":
+                previous = (d.value, "day")
         # a day named as a time frame is an event of its own: "in the years since September
         # 11, 2001"
         for d in frames:
@@ -568,7 +600,9 @@ def _build(
         complement = None  # "blamed the attack on X": X is who did it, not its target
     date_spans = [(d.start, d.end) for d in dates]
     if t.kind == "noun":
-        poss = re.search(r"([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)['’]s\s+(?:[\w-]+\s+){0,3}$", before)
+        poss = re.search(
+            r"((?:al-)?[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)['’]s\s+(?:[\w-]+\s+){0,3}$", before
+        )
         poss_actors = [m for m in subj if m.start >= base + cs + poss.start(1)] if poss else []
         if complement and complement.group("prep").lower() in {
             "of",
@@ -628,6 +662,16 @@ def _build(
                 ):
                     victim = m.actor_id
                     break
+        # "a strike targeting a convoy carrying X": X was the one it was aimed at
+        if t.cls == "strike" and not victim:
+            carried = [
+                m
+                for m in obj
+                if m.start - (base + t.end) < 80
+                and _is_person(actors, m.actor_id)
+                and re.search(r"\bcarrying\s+(?:[\w'’.-]+\s+){0,2}$", text[t.end : m.start - base])
+            ]
+            victim = carried[0].actor_id if carried else None
         # after "killed" in a relative clause: "the strike that killed X"
         if t.cls == "strike" and not victim:
             km = re.match(r"\s+(?:that|which)\s+(?:also\s+)?killed\s+", text[t.end : t.end + 40])
@@ -754,7 +798,13 @@ def _build(
         authorized=authorization,
         victim=victim,
         target=target
-        or (_target_key(ctx, complement.group("np")) if complement and t.kind == "noun" else None),
+        or (
+            _target_key(ctx, complement.group("np"))
+            if complement
+            and t.kind == "noun"
+            and complement.group("prep").lower() in {"on", "against", "at", "targeting", "of"}
+            else None
+        ),
         participants=parts,
     )
     ev.mentions.append(EventMention("", pid, base + t.start, base + t.end))
@@ -772,7 +822,7 @@ def _target_key(ctx: DocContext, np: str) -> str | None:
         if re.search(r"(?:an|ian|qi|ni)$", w):
             continue
         words.append(w)
-    return slugify(" ".join(words) or " ".join(np.split()[:3])) or None
+    return slugify(" ".join(words)) or None
 
 
 def _in_pp(text: str, base: int, m: ActorMention, cs: int) -> bool:
@@ -817,7 +867,11 @@ def _object_end(text: str, e: int, ce: int) -> int:
     return end
 
 
-_GROUPS = {"strike": ("strike", "attack"), "attack": ("attack", "strike")}
+_GROUPS = {
+    "strike": ("strike", "attack", "death"),
+    "attack": ("attack", "strike"),
+    "death": ("death", "strike"),
+}
 """Classes a definite mention may refer back across ("the attack" after "the drone strike")."""
 
 
@@ -837,13 +891,13 @@ def _compatible(a: _Ev, b: _Ev, loose: bool = False) -> bool:
 def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
     """Add ev to the events, or fold it into the earlier mention of the same event."""
     same = None
-    # the same victim or the same target and date: the same event
     for other in reversed(events):
-        if not _compatible(ev, other):
-            continue
-        if ev.victim and ev.victim == other.victim:
+        # the same person killed (a strike, a killing, a death): the same event
+        if ev.victim and ev.victim == other.victim and _compatible(ev, other, loose=True):
             same = other
             break
+        if not _compatible(ev, other):
+            continue
         if ev.target and ev.target == other.target:
             same = other
             break
@@ -856,20 +910,46 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
         ):
             same = other
             break
-    # a definite mention with nothing new refers back to the last one of its class
+    # a killing whose victim the sentence does not name, dated when a known one happened
+    if same is None and ev.cls in {"strike", "death"} and ev.date and not ev.target:
+        same = next(
+            (
+                o
+                for o in reversed(events)
+                if o.date
+                and (ev.victim is None) != (o.victim is None)
+                and not o.target
+                and _compatible(ev, o, loose=True)
+            ),
+            None,
+        )
+    # an undated mention refers back to the latest event of its kind it shares a participant
+    # with, or (definite, with nothing new) to the latest one of its kind
     if same is None and not ev.target and not ev.date and (ev.definite or not ev.victim):
         group = _GROUPS.get(ev.cls, (ev.cls,))
-        prev = max(
-            (last[g] for g in group if g in last), key=lambda e: events.index(e), default=None
-        )
-        if (
-            prev is not None
-            and _compatible(ev, prev, loose=True)
-            and (
-                ev.definite or not ev.participants or set(ev.participants) & set(prev.participants)
+        if ev.participants:
+            same = next(
+                (
+                    o
+                    for o in reversed(events)
+                    if o.cls in group and _shared_roles(ev, o) and _compatible(ev, o, loose=True)
+                ),
+                None,
             )
-        ):
-            same = prev
+        if same is None and ev.definite:
+            same = next(
+                (
+                    o
+                    for o in reversed(events)
+                    if o.cls in group
+                    and all(
+                        o.participants.get(a, (r, ""))[0] == r
+                        for a, (r, _) in ev.participants.items()
+                    )
+                    and _compatible(ev, o, loose=True)
+                ),
+                None,
+            )
     if same is None:
         events.append(ev)
         return ev
@@ -877,6 +957,8 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
         same.date, same.precision, same.date_text = ev.date, ev.precision, ev.date_text
     same.victim = same.victim or ev.victim
     same.target = same.target or ev.target
+    if "strike" in {ev.cls, same.cls} and same.cls in _GROUPS["strike"]:
+        same.cls = "strike"  # "his death in a strike", "the strike that killed him": a strike
     if (
         len(ev.name) > len(same.name)
         and (ev.victim or ev.target)
@@ -887,6 +969,11 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
         same.participants.setdefault(aid, rp)
     same.mentions += ev.mentions
     return same
+
+
+def _shared_roles(a: _Ev, b: _Ev) -> bool:
+    """Some actor takes part in both events in the same role."""
+    return any(b.participants.get(aid, ("", ""))[0] == r for aid, (r, _) in a.participants.items())
 
 
 def _dates_agree(a: _Ev, b: _Ev) -> bool:
