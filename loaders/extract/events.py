@@ -126,7 +126,9 @@ def _norm(text: str) -> str:
 TRIGGER = cues().trigger
 _TRIGGER = Prefiltered(TRIGGER)  # same matches, tried only where a trigger word begins
 
-_DEFINITE = re.compile(r"(?:\b(?:the|this|that|these|those|its|his|her|their|our)|['’]s)\s+$", re.I)
+_DEFINITE = re.compile(
+    r"(?:\b(?i:the|this|that|these|those|its|his|her|their|our)|['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
+)
 _INDEFINITE = re.compile(r"\b(?:a|an|one|another|two|three|several|new|fresh)\s+$", re.I)
 _NEGATED = re.compile(
     r"\b(?:not|never|no|n['’]t|neither|nor|without|refused\s+to|declined\s+to)\s+"
@@ -622,7 +624,7 @@ def _build(
             cm = [
                 m
                 for m in cm
-                if m.start == np_start and not re.match(r"\s+[A-Z]", text[m.end - base :])
+                if m.start == np_start and not re.match(r"\s+[A-Z]|['’]s\b", text[m.end - base :])
             ]
             for m in cm[:1]:
                 if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id):
@@ -717,7 +719,8 @@ def _build(
         # the subject: actors before the verb in the clause; a relative pronoun's antecedent
         # is the last actor before it
         if passive:
-            for m in subj[-1:]:
+            sstart = base + _subject_start(text, cs, t.start, [], base)
+            for m in [m for m in subj if m.start >= sstart][-1:]:
                 role = (
                     "victim"
                     if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id)
@@ -754,6 +757,9 @@ def _build(
                 else:
                     target = m.actor_id
                     parts.setdefault(m.actor_id, ("target", pid))
+        # with no actor and no date ("16 missiles were fired") it tells more of an event
+        # already told, when there is one of its kind
+        definite = not parts and not dexpr and not victim
         # a verb needs a subject: an actor, or a noun phrase before it in its clause
         subject_text = _trim(before)
         if not subject_text and not _CONJ_VERB.search(before):
