@@ -242,6 +242,8 @@ class _Ev:
     specific: bool = True
     """it has a date, a participant, a determiner or a complement: not a generic mention"""
     definite: bool = False
+    head: str = ""
+    """the trigger's words, lower case and singular: "the strike" refers back to a strike"""
     authorized: bool = False
     """governed by "authorized/approved" with a date of its own: maybe an earlier decision"""
     victim: str | None = None
@@ -372,6 +374,15 @@ def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExp
     if t.kind == "noun":
         if nxt in c.blockers:
             return False
+        # a gerund with its object ("killing Americans") is a verb of a general statement
+        if (
+            text[t.start : t.end].lower().endswith("ing")
+            and not _DEFINITE.search(before)
+            and not _INDEFINITE.search(before)
+            and nxt not in {"of", "on", "at", "in", "against", "by"}
+            and not re.search(r"[A-Z]", text[t.start : t.start + 1])
+        ):
+            return False
         if re.match(r"\s*(?:plans?|options?)\b", text[t.end :], re.I):
             return False
         if c.planned_mod.search(before) or (dated and c.planned.search(before)):
@@ -407,10 +418,16 @@ def extract_events(
     """Events, their dates, mentions and participants (see the module docstring)."""
     c = cues()
     ref = ctx.reference
-    prec_spans = [(m.start, m.end) for m in precedents.mentions]
-    prec_dates = {p.date for p in precedents.precedents.values() if p.date}
+    # an episode used for comparison is a precedent, not an event; one only mentioned as
+    # background ("since the 9/11 attacks") is an event as well
+    compared = [m for m in precedents.mentions if m.treatment.value != "mentions"]
+    compared_ids = {m.precedent_id for m in compared}
+    prec_spans = [(m.start, m.end) for m in compared]
+    prec_dates = {
+        p.date for pid, p in precedents.precedents.items() if p.date and pid in compared_ids
+    }
     prec_actor_ids = set()
-    for pid in precedents.precedents:
+    for pid in compared_ids:
         entry = ctx.onto.precedents.get(pid.removeprefix("precedent:"))
         prec_actor_ids |= set(entry.actors if entry else [])
     deaths = {
@@ -433,7 +450,8 @@ def extract_events(
         frames = [
             d
             for d in dates
-            if _TIME_FRAME.search(text[: d.start]) or _SINCE_CLAUSE.search(text[: d.start])
+            if (_TIME_FRAME.search(text[: d.start]) or _SINCE_CLAUSE.search(text[: d.start]))
+            and not re.match(r"\s*,\s*when\b", text[d.end :])  # "since 2002, when it passed"
         ]
         dates = [d for d in dates if d not in frames]
         kept: list[tuple[_Trigger, int, int]] = []
@@ -664,6 +682,15 @@ def _build(
                 ):
                     victim = m.actor_id
                     break
+        # "the killing of Iran's top general, Qassem Soleimani": the apposition names him
+        if t.cls in {"strike", "death"} and not victim and complement:
+            appo = [
+                m
+                for m in obj
+                if _is_person(actors, m.actor_id)
+                and re.fullmatch(r"\s*,\s*", text[complement.end() : m.start - base] or "x")
+            ]
+            victim = appo[0].actor_id if appo else None
         # "a strike targeting a convoy carrying X": X was the one it was aimed at
         if t.cls == "strike" and not victim:
             carried = [
@@ -793,6 +820,7 @@ def _build(
         )
     ev = _Ev(
         key="",
+        head=_norm(text[t.start : t.end]).removesuffix("s"),
         cls=t.cls,
         name=name[:1].upper() + name[1:],
         date=value,
@@ -922,7 +950,7 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
             (
                 o
                 for o in reversed(events)
-                if o.date
+                if (o.date or (o.definite and ev.victim))
                 and (ev.victim is None) != (o.victim is None)
                 and not o.target
                 and _compatible(ev, o, loose=True)
@@ -943,19 +971,20 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
                 None,
             )
         if same is None and ev.definite:
-            same = next(
-                (
-                    o
-                    for o in reversed(events)
-                    if o.cls in group
-                    and all(
-                        o.participants.get(a, (r, ""))[0] == r
-                        for a, (r, _) in ev.participants.items()
-                    )
-                    and _compatible(ev, o, loose=True)
-                ),
-                None,
-            )
+            # the same words first ("the strike" -> a strike), then its class, then its kin
+            def fits(o: _Ev) -> bool:
+                return all(
+                    o.participants.get(a, (r, ""))[0] == r for a, (r, _) in ev.participants.items()
+                ) and _compatible(ev, o, loose=True)
+
+            for test in (
+                lambda o: o.head.endswith(ev.head.split()[-1]),
+                lambda o: o.cls == ev.cls,
+                lambda o: o.cls in group,
+            ):
+                same = next((o for o in reversed(events) if test(o) and fits(o)), None)
+                if same is not None:
+                    break
     if same is None:
         events.append(ev)
         return ev
