@@ -84,8 +84,8 @@ async def test_bootstrap_indexes_every_doc_edge(store: GraphStore) -> None:
 
 async def test_every_filter_and_sort_property_is_one_the_writer_writes(
         store: GraphStore) -> None:
-    """The API filters and sorts on node properties by name; each must be a field of the
-    label's domain class or a property the writer is seen writing on the seed graph."""
+    """The API filters and sorts on node and edge properties by name; each must be a field of
+    the label's domain class or a property the writer is seen writing on the seed graph."""
     import dataclasses
 
     from test_api_support import load_research_graph
@@ -96,6 +96,8 @@ async def test_every_filter_and_sort_property_is_one_the_writer_writes(
     written: dict[str, set[str]] = {}
     for row in await store.read("MATCH (n) RETURN labels(n)[0] AS label, keys(n) AS keys"):
         written.setdefault(row["label"], set()).update(row["keys"])
+    for row in await store.read("MATCH ()-[r]->() RETURN type(r) AS label, keys(r) AS keys"):
+        written.setdefault(row["label"], set()).update(row["keys"])  # edge-property filters
     classes = {"Document": model.DocumentMeta, "Claim": model.Evidence}
     for label in Label:
         cls = classes.get(label.value) or getattr(model, label.value)
