@@ -288,7 +288,7 @@ def label_of(node_id: str) -> Label | None:
 
 
 FULLTEXT_FIELDS: dict[Label, tuple[str, ...]] = {
-    Label.DOCUMENT: ("title",),
+    Label.DOCUMENT: ("title", "author", "publisher"),
     Label.PASSAGE: ("text",),
     Label.ACTOR: ("name", "aliases_text"),
     Label.CONCEPT: ("name", "aliases_text", "definition"),

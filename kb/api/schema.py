@@ -35,6 +35,7 @@ from kb.api.filters import (
 from kb.api.limits import MAX_PAGE, check_first, limit_extensions
 from kb.api.lookahead import claim_nodes
 from kb.api.mutations import Mutation
+from kb.api.search import SearchHit, search
 from kb.api.traversal import Graph, PathMode, neighborhood, path
 from kb.api.types import (
     NODE_TYPES,
@@ -77,12 +78,6 @@ async def _connection(info: Info, label: str, cls: Any, where: Any, sort: Any,
 
     return build_connection(rows, req, lambda r: cls.from_props({**r["props"], "id": r["id"]}),
                             count)
-
-
-@strawberry.type(description="A search hit and its full-text score.")
-class SearchHit:
-    score: float
-    node: Node
 
 
 @strawberry.type
@@ -189,17 +184,14 @@ class Query:
                      first: int = 20) -> ClaimFacets:
         return claim_facets(where, first, info.context.store.dialect)
 
-    @strawberry.field(description="Full-text search over names and texts, best hits first.")
+    @strawberry.field(description="Full-text search over names, aliases, texts, titles, "
+                      "authors and publishers, best hits first, one hit per claim (its "
+                      "sentence folded in). Syntax: words (prefixes), \"a phrase\", word*, "
+                      "OR, AND, NOT word or -word; at most 500 characters.")
     async def search(self, info: Info, text: str, labels: list[NodeLabel] | None = None,
-                     first: int = 20) -> list[SearchHit]:
-        check_first(first)
-        if not text.strip():
-            raise BadInput("`text` is empty")
+                     first: int = 20, after: str | None = None) -> list[SearchHit]:
         wanted = [lbl.value for lbl in labels or list(NodeLabel)]
-        hits = await info.context.store.fulltext(text, wanted, first)
-        rows = await info.context.loaders.many([h["id"] for h in hits])
-        return [SearchHit(score=float(h["score"]), node=node)
-                for h, node in zip(hits, map(to_node, rows), strict=True) if node is not None]
+        return await search(info, text, wanted, first, after)
 
     @strawberry.field(description="Dated events in date order (inclusive bounds), each with "
                       "its participants.")

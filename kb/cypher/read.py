@@ -617,6 +617,13 @@ claims_by_document = query(
     "AS items",
 )
 
+passage_claims = query(
+    "read.passage_claims",
+    "UNWIND $ids AS id MATCH (:Passage {id: id})<-[:EVIDENCED_BY]-(c:Claim) "
+    "RETURN id, c.id AS claim ORDER BY id, claim",
+)
+"""The claims each passage evidences: a search folds a passage hit into its claims."""
+
 # -- timeline, search, traversals, stats, export ---------------------------------------------
 
 timeline = query(

@@ -30,7 +30,7 @@ from kb.store.base import (
     StoreUnavailable,
 )
 from kb.store.embedded import EmbeddedServer
-from kb.store.search_terms import search_terms
+from kb.store.search_terms import parse_search, render_search
 from kb.store.values import plain, to_param
 
 PATH_BUDGET = 50_000
@@ -118,10 +118,10 @@ class FalkorDBStore:
         await self._ensure_unique_constraints()
 
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
-        terms = search_terms(text)
-        if not terms:
+        parsed = parse_search(text)
+        if parsed is None:
             return []
-        q = " ".join(terms)
+        q = render_search(parsed, lucene=False)
         wanted = [lbl for lbl in Label if lbl.value in labels and lbl in FULLTEXT_FIELDS]
         if not wanted:
             return []

@@ -34,7 +34,7 @@ from kb.store.base import (
     StoreTimeout,
     StoreUnavailable,
 )
-from kb.store.search_terms import search_terms
+from kb.store.search_terms import parse_search, render_search
 from kb.store.values import plain, to_param
 
 DRIVER_LOGGER = "neo4j"
@@ -110,15 +110,15 @@ class Neo4jStore:
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
         """The best hits of each label's own index (so a label-restricted search gets its full
         `limit`), merged and cut by score as on FalkorDB."""
-        terms = search_terms(text)
-        if not terms:
+        parsed = parse_search(text)
+        if parsed is None:
             return []
         wanted = [lbl for lbl in Label if lbl.value in labels and lbl in FULLTEXT_FIELDS]
         if not wanted:
             return []
         union = " UNION ALL ".join(
             traversal.fulltext_label(self.dialect, LABEL=lbl.value) for lbl in wanted)
-        rows = await self.read(union, {"q": " AND ".join(terms), "limit": limit})
+        rows = await self.read(union, {"q": render_search(parsed, lucene=True), "limit": limit})
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
