@@ -171,6 +171,7 @@ _RELATIVE_LINK = re.compile(
 _SUBJECT_BREAK = re.compile(
     r"\b(?:that|which|who|and|but|or|while|as|when|after|before|said|says|told)\b|[,;:—–]"
 )
+_SOON_AFTER = re.compile(r"\b(?:shortly|soon|days|weeks|not\s+long)\s+after\s+$", re.I)
 _HOURS_AFTER = re.compile(
     r"\b(?:hours|minutes|moments|shortly|just|soon)\s+(?:after|before)\s+"
     r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,2}$",
@@ -182,7 +183,7 @@ _OBJECT_LINK = re.compile(
     r"^\s+(?:(?:a|an|the|its|their|his|her|new|fresh)\s+)?(?:[\w'’·-]+\s+){0,3}$", re.I
 )
 _MEANS_LINK = re.compile(
-    r"^\s+(?:[\w'’·-]+\s+){0,6}?(?:with|by|in|through)\s+(?:[\w'’·-]+\s+){0,4}$"
+    r"^\s+(?:[\w'’·-]+\s+){0,8}?(?:with|by|in|through)\s+(?:[\w'’·-]+\s+){0,4}$"
 )
 
 
@@ -532,7 +533,13 @@ def extract_events(
                 continue
             dexpr = attached.get(k)
             if dexpr and dexpr.after_previous is not None:
-                resolved = after(dexpr, previous)
+                # "that day", "the next day": from the last day named before, here or earlier
+                here = [
+                    (d.value, "day")
+                    for d in find_dates(view.masked, ref, ctx.date_memo)
+                    if d.value and d.precision == "day" and d.end <= dexpr.start
+                ]
+                resolved = after(dexpr, here[-1] if here else previous)
                 ev.date, ev.precision = resolved.value, resolved.precision
                 ev.date_text = dexpr.text
             if ev.cls == "strike" and not ev.victim and ev.date and ev.precision == "day":
@@ -584,7 +591,10 @@ def extract_events(
                 previous = (d.value, "day")
         # a day named as a time frame is an event of its own: "in the years since September
         # 11, 2001"
-        for d in frames:
+        # a day known by its name stands for what happened on it: "responsible for 9/11"
+        used = set(map(id, attached.values()))
+        named = [d for d in dates if d.kind == "named" and id(d) not in used]
+        for d in [*frames, *named]:
             if d.precision == "day" and d.explicit_year and d.value not in prec_dates:
                 ev = _Ev("", "date", f"Events of {d.text}", d.value, "day", d.text)
                 ev.mentions.append(EventMention("", view.id, base + d.start, base + d.end))
@@ -775,7 +785,8 @@ def _build(
                 agents = first[:1]
             for m in agents[-2:]:
                 parts[m.actor_id] = ("agent", pid)
-            for m in obj[:1]:
+            heads = [m for m in obj if not re.match(r"['’]s\b", text[m.end - base :])]
+            for m in heads[:1]:  # "killed Iran's top general": Iran is no object
                 if m.start - (base + t.end) > 60:
                     break
                 if t.cls in {"strike", "death"} and _is_person(actors, m.actor_id):
@@ -789,7 +800,8 @@ def _build(
         definite = not parts and not dexpr and not victim
         # a verb needs a subject: an actor, or a noun phrase before it in its clause
         subject_text = _trim(before)
-        if not subject_text and not _CONJ_VERB.search(before):
+        participle = cs > 0 and text[cs - 1] == "," and dexpr is not None  # "X, passed in 2002,"
+        if not subject_text and not _CONJ_VERB.search(before) and not participle:
             return None
         if t.kind == "base" and not t.planned:
             return None
@@ -804,6 +816,8 @@ def _build(
             name = _trim(" ".join(name.split()[:14]))
     value = dexpr.value if dexpr else None
     precision = dexpr.precision if dexpr and dexpr.value else "none"
+    if dexpr and precision == "day" and _SOON_AFTER.search(text[: dexpr.start]):
+        precision = "month"  # "shortly after 9/11": some days later, the month is what is known
     if t.planned and dexpr:
         fwd = forward(dexpr, ctx.reference)
         value = fwd.value
@@ -835,6 +849,7 @@ def _build(
         or (
             _target_key(ctx, complement.group("np"))
             if complement
+            and not victim
             and t.kind == "noun"
             and complement.group("prep").lower() in {"on", "against", "at", "targeting", "of"}
             else None
