@@ -108,6 +108,8 @@ def snippet(text: str | None, wanted: list[tuple[str, bool]]) -> str | None:
 
     matches = [m for m in _WORD.finditer(text) if hit(m.group())]
     start = max(0, matches[0].start() - SNIPPET // 4) if matches else 0
+    if start and (space := text.find(" ", start, matches[0].start())) >= 0:
+        start = space + 1  # begin at a word
     end = min(len(text), start + SNIPPET)
     out, pos = [], start
     for m in matches:
