@@ -375,6 +375,8 @@ def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExp
     if t.kind == "noun":
         if nxt in c.blockers:
             return False
+        if _INFINITIVE.search(before) and not c.planned.search(before):
+            return False  # "the capacity to strike back": a verb
         # a gerund with its object ("killing Americans") is a verb of a general statement
         if (
             text[t.start : t.end].lower().endswith("ing")
@@ -472,6 +474,12 @@ def extract_events(
         for d in dates:
             # "reported on Monday that ...": the date of the report, or of the briefing or
             # interview the report was made in
+            if re.match(r"['’]s\b", view.masked[d.end :]):
+                # "Wednesday's briefing": the date of the noun it qualifies, if an event
+                own = [k for k in live if 0 <= kept[k][0].start - d.end < 25]
+                if own and own[0] not in attached:
+                    attached[own[0]] = d
+                continue
             speech = bool(
                 _SPEECH_BEFORE.search(text[: d.start]) or _SPEECH_AFTER.match(text[d.end :])
             )
@@ -868,7 +876,7 @@ def _target_key(ctx: DocContext, np: str) -> str | None:
         aid = ctx.onto.lookup_actor(w.replace("·", "."))
         if aid and ctx.onto.actors[aid].type.value == "State":
             continue
-        if re.search(r"(?:an|ian|qi|ni)$", w):
+        if re.search(r"(?:an|ian|qi|ni)s?$", w):
             continue
         words.append(w)
     return slugify(" ".join(words)) or None
