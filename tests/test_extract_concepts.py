@@ -70,3 +70,19 @@ def test_assassination_is_a_narrower_targeted_killing() -> None:
 
     assert "targeted-killing" in broader_concepts("concept:assassination")
     assert "self-defense-article-51" in broader_concepts("concept:anticipatory-self-defense")
+
+
+def test_excluded_contexts_are_not_the_legal_concept() -> None:
+    got = concepts(
+        "The bill limits the use of force by police officers. It was character assassination. "
+        "The jury accepted that he shot the intruder in self-defense. The march of the National "
+        "Right to Life Committee drew thousands."
+    )
+    assert got == set()
+
+
+def test_state_sense_survives_beside_excluded_ones() -> None:
+    got = concepts(
+        "The strike was a use of force against Iran, which claimed self-defense under Article 51."
+    )
+    assert {"concept:use-of-force-article-2-4", "concept:self-defense-article-51"} <= got

@@ -52,6 +52,7 @@ _CUT_BEFORE = {
     "in", "on", "against", "by", "of", "with", "for", "during", "over", "under", "from", "at",
     "and", "or", "to", "into", "near",
 }  # fmt: skip
+_PARTICLES = {"out", "up", "off", "down", "through"}
 _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
 _QUANTIFIER = re.compile(
     r"^(?:any|some|every|each|all|no|many|multiple|several|other|such)\b", re.I
@@ -185,6 +186,12 @@ def _fit_name(np: str, cues: ComparisonCues) -> str | None:
     if not np or _PRONOUN_START.match(np):
         return None
     words = np.split()
+    # a reduced relative clause ("... ordered by Clinton", "... carried out in 2002") is not
+    # part of the name
+    for i in range(2, len(words) - 1):
+        if re.fullmatch(r"[a-z]+ed", words[i]) and words[i + 1].lower() in _CUT_BEFORE | _PARTICLES:
+            words = words[:i]
+            break
     limit = cues.max_name_words
     while words and (len(words) > limit or len(slugify(" ".join(words))) > cues.max_id_chars):
         cuts = [i for i in range(2, min(len(words), limit + 1)) if words[i].lower() in _CUT_BEFORE]
