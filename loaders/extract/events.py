@@ -59,6 +59,8 @@ class Cues:
     verb_class: dict[str, str]
     """past form or base form (lower case, single-spaced) -> class"""
     past_forms: frozenset[str]
+    verb_base: dict[str, str]
+    """past form -> base form ("briefed" -> "brief")"""
     heads: dict[str, str]
     """class -> the word that names it in ids ("strike", "protests")"""
     trigger: re.Pattern[str]
@@ -75,6 +77,7 @@ def cues() -> Cues:
     lex = cue_lexicon()
     noun_class: dict[str, str] = {}
     verb_class: dict[str, str] = {}
+    verb_base: dict[str, str] = {}
     past: set[str] = set()
     heads: dict[str, str] = {}
     heads["date"] = "events"
@@ -87,6 +90,7 @@ def cues() -> Cues:
             verb_class[_norm(str(form))] = cls
             verb_class.setdefault(_norm(str(base)), cls)
             past.add(_norm(str(form)))
+            verb_base[_norm(str(form))] = _norm(str(base))
     bases = [b for b in verb_class if b not in past]
     trigger = re.compile(
         rf"(?P<mod>(?:(?:{_words(lex['modifiers'])})[\s-]+){{0,3}})"
@@ -102,6 +106,7 @@ def cues() -> Cues:
         noun_class,
         verb_class,
         frozenset(past),
+        verb_base,
         heads,
         trigger,
         hypo,
@@ -170,6 +175,14 @@ _RELATIVE_LINK = re.compile(
 )
 _SUBJECT_BREAK = re.compile(
     r"\b(?:that|which|who|and|but|or|while|as|when|after|before|said|says|told)\b|[,;:—–]"
+)
+_BEGAN_TO = re.compile(
+    r"\b(?:began|begun|begins|started|starts|continued|continues|moved)\s+to\s+$", re.I
+)
+_DAYS_AFTER = re.compile(
+    r"\b(?:(?P<n>one|a|two|three|four|five|\d+)\s+days?|the\s+day)\s+(?P<rel>after|before)\s+"
+    r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,3}$",
+    re.I,
 )
 _SOON_AFTER = re.compile(r"\b(?:shortly|soon|days|weeks|not\s+long)\s+after\s+$", re.I)
 _HOURS_AFTER = re.compile(
@@ -243,8 +256,9 @@ class _Ev:
     specific: bool = True
     """it has a date, a participant, a determiner or a complement: not a generic mention"""
     definite: bool = False
-    head: str = ""
-    """the trigger's words, lower case and singular: "the strike" refers back to a strike"""
+    heads: set[str] = field(default_factory=set)
+    """stems of the words that named it ("brief" for "were briefed" and "the briefing"): a
+    definite mention refers back to an event named by the same word"""
     authorized: bool = False
     """governed by "authorized/approved" with a date of its own: maybe an earlier decision"""
     victim: str | None = None
@@ -317,6 +331,28 @@ def _sentence_start(text: str, s: int) -> int:
     """Offset after the last sentence end before s (a passage may hold a few sentences)."""
     ends = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z\"“])", text[:s])]
     return ends[-1] if ends else 0
+
+
+def _stem(words: str) -> str:
+    """A crude stem of a trigger's last word: "briefing", "briefed" and "brief" agree."""
+    w = _norm(words).split()[-1] if words.split() else ""
+    for suffix in (
+        "ings",
+        "ing",
+        "ments",
+        "ment",
+        "als",
+        "al",
+        "ions",
+        "ion",
+        "es",
+        "ed",
+        "s",
+        "e",
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
 
 
 def _is_person(actors: ActorResult, actor_id: str) -> bool:
@@ -405,6 +441,8 @@ def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExp
     if _NEGATED.search(before) or re.search(r"\b(?:did|does|do)\s+not\s+$", before):
         return False
     if t.kind == "base":
+        if _BEGAN_TO.search(before):
+            return True  # "have begun to draw down forces": it is happening
         if not (dated and c.planned.search(before)):
             return False
         t.planned = True
@@ -514,6 +552,28 @@ def extract_events(
                 near = [d for d in dates if d.end <= t.start and d not in attached.values()]
                 if near:
                     attached[k] = near[-1]
+        # "one day after Iraq's parliament voted": counted back from the day last named
+        for k in live:
+            t = kept[k][0]
+            rel = _DAYS_AFTER.search(text[: t.start])
+            if k in attached or not rel:
+                continue
+            here = [d.value for d in dates if d.value and d.precision == "day" and d.end <= t.start]
+            anchor = here[-1] if here else (previous[0] if previous else None)
+            if anchor is None:
+                continue
+            n = 1 if not rel.group("n") or not rel.group("n").isdigit() else int(rel.group("n"))
+            n = {"two": 2, "three": 3, "four": 4, "five": 5}.get((rel.group("n") or "").lower(), n)
+            shift = -n if rel.group("rel").lower() == "after" else n
+            attached[k] = DateExpr(
+                t.start,
+                t.start,
+                rel.group(0).strip(),
+                anchor + timedelta(days=shift),
+                "day",
+                "relative",
+                False,
+            )
         built: dict[int, _Ev] = {}
         for k, (t, cs, ce) in enumerate(kept):
             ev = _build(ctx, actors, view, text, t, cs, ce, attached.get(k), c, dates)
@@ -524,6 +584,7 @@ def extract_events(
                 host, guest = built[into], built.pop(k)
                 host.victim = host.victim or guest.victim
                 host.target = host.target or guest.target
+                host.heads |= guest.heads
                 host.specific = host.specific or bool(guest.participants)
                 if guest.date and not host.date:
                     host.date, host.precision = guest.date, guest.precision
@@ -634,7 +695,11 @@ def _build(
     victim: str | None = None
     target: str | None = None
     complement = _COMPLEMENT.match(_blank(text, [(d.start, d.end) for d in dates]), t.end)
-    if complement and re.search(r"\bblam\w*\s+(?:[\w'’·-]+\s+){0,3}$", before, re.I):
+    if (
+        complement
+        and complement.group("prep").lower() == "on"
+        and re.search(r"\bblam\w*\s+(?:(?!for\b)[\w'’·-]+\s+){0,3}$", before, re.I)
+    ):
         complement = None  # "blamed the attack on X": X is who did it, not its target
     date_spans = [(d.start, d.end) for d in dates]
     if t.kind == "noun":
@@ -842,7 +907,7 @@ def _build(
         )
     ev = _Ev(
         key="",
-        head=_norm(text[t.start : t.end]).removesuffix("s"),
+        heads={_stem(c.verb_base.get(_norm(text[t.start : t.end]), text[t.start : t.end]))},
         cls=t.cls,
         name=name[:1].upper() + name[1:],
         date=value,
@@ -1000,11 +1065,10 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
                     o.participants.get(a, (r, ""))[0] == r for a, (r, _) in ev.participants.items()
                 ) and _compatible(ev, o, loose=True)
 
-            for test in (
-                lambda o: o.head.endswith(ev.head.split()[-1]),
-                lambda o: o.cls == ev.cls,
-                lambda o: o.cls in group,
-            ):
+            tests = [lambda o: bool(o.heads & ev.heads)]
+            if ev.cls in _GROUPS:  # "the attack" may be the strike; "the funeral" no briefing
+                tests += [lambda o: o.cls == ev.cls, lambda o: o.cls in group]
+            for test in tests:
                 same = next((o for o in reversed(events) if test(o) and fits(o)), None)
                 if same is not None:
                     break
@@ -1015,6 +1079,7 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
         same.date, same.precision, same.date_text = ev.date, ev.precision, ev.date_text
     same.victim = same.victim or ev.victim
     same.target = same.target or ev.target
+    same.heads |= ev.heads
     if "strike" in {ev.cls, same.cls} and same.cls in _GROUPS["strike"]:
         same.cls = "strike"  # "his death in a strike", "the strike that killed him": a strike
     if (
