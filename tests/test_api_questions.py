@@ -72,7 +72,10 @@ async def test_imminent_threat_claims_with_speaker_sentence_stance(research: Any
 async def test_article51_who_argued_who_disputed_and_contradictions(research: Any) -> None:
     _, app = research
     data = await run(app, "3_article51_self_defense.graphql")
-    [concept] = [e["node"] for e in data["concepts"]["edges"]]
+    [concept] = [
+        e["node"] for e in data["concepts"]["edges"]
+        if e["node"]["id"] == "concept:self-defense-article-51"
+    ]
     assert {c["speaker"]["name"] for c in concept["argued"]} & {"Mark Esper",
                                                                  "Trump administration"}
     for claim in concept["disputed"]:

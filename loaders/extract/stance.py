@@ -18,7 +18,11 @@ _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although
 
 
 def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
-    """A negator among the few words before ``start``, or a rejecting verb in its clause."""
+    """A negator among the few words before ``start``, or a rejecting verb in its clause.
+
+    Either reverses the cue; both together do not cancel ("no evidence of an imminent attack"
+    is not evidence of one).
+    """
     before = text[:start]
     clause_start = 0
     for m in _CLAUSE_END.finditer(before):
@@ -27,7 +31,7 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     words = clause.split()[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
     rejected = bool(lex.rejecting.search(clause))
-    return negated != rejected
+    return negated or rejected
 
 
 def stance_of(text: str) -> Stance:
@@ -53,4 +57,6 @@ def agrees(text: str) -> bool:
 
 
 def rebuts(text: str) -> bool:
-    return bool(stance_lexicon().rebuttal.search(text))
+    """A rebuttal cue ("rejected", "but") or a negation ("didn't see any evidence")."""
+    lex = stance_lexicon()
+    return bool(lex.rebuttal.search(text) or lex.negator.search(text))
