@@ -317,10 +317,12 @@
     return new Promise((resolve) => {
       placeNew();
       const visible = cy.elements().not(".hidden-label");
+      const n = Math.max(1, visible.nodes().length);
       const l = visible.layout({
         name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
         nodeRepulsion: () => 400000, idealEdgeLength: () => 100, nodeOverlap: 20, gravity: 80,
-        padding: 30, fit: true, numIter: 1000,
+        // cose costs the square of the nodes per iteration: fewer iterations on big views
+        padding: 30, fit: true, numIter: Math.max(250, Math.min(1000, Math.round(60000 / n))),
       });
       l.one("layoutstop", () => {
         if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(visible); }
@@ -334,6 +336,10 @@
   async function redraw() {
     applyHidden();
     await layout();
+    // When the first graph was on screen, in ms since navigation (the browser test reads it).
+    if (window.explorer.drawnAt === undefined && cy.nodes().length) {
+      window.explorer.drawnAt = performance.now();
+    }
     cy.nodes().removeClass("focus");
     if (state.focus) cy.getElementById(state.focus).addClass("focus");
     await drawTimeline();
@@ -366,16 +372,21 @@
     banner.hidden = false;
   }
 
-  /** Replace the view with a node's neighbourhood. */
-  async function openFocus(id) {
-    const g = await fetchNeighborhood(id, state.depth);
+  /** Empty the view and make `id` its focus (drawing comes after the merges). */
+  function resetView(id) {
     cy.elements().remove();
     Object.assign(state, { focus: id, expanded: [], added: [], path: null, sel: null,
                            picks: [] });
-    merge(g);
     $("path-result").replaceChildren();
     $("path-ends").textContent = "Shift-click two nodes.";
     $("find-path").disabled = true;
+  }
+
+  /** Replace the view with a node's neighbourhood. */
+  async function openFocus(id) {
+    const g = await fetchNeighborhood(id, state.depth);
+    resetView(id);
+    merge(g);
     await redraw();
     pick(id, false);
     await select(id);
@@ -387,37 +398,44 @@
     await redraw();
   }
 
-  /** Put one node (a search hit) on screen next to the current view. */
-  async function addNode(id) {
+  /** One node (a search hit) as a graph of one. */
+  async function fetchOne(id) {
     const data = await gql(Q_NEIGHBORHOOD, { id, depth: 1, maxNodes: 1, relTypes: relTypes() });
-    merge({ nodes: data.neighborhood.nodes.filter((n) => n.id === id), edges: [] });
+    return { nodes: data.neighborhood.nodes.filter((n) => n.id === id), edges: [] };
+  }
+
+  /** Put one node on screen next to the current view. */
+  async function addNode(id) {
+    merge(await fetchOne(id));
     if (!state.added.includes(id) && id !== state.focus) state.added.push(id);
     await redraw();
   }
 
   async function findPath(from, to) {
-    const data = await gql(Q_PATH, { from, to, maxHops: PATH_HOPS });
+    showPath(from, to, (await gql(Q_PATH, { from, to, maxHops: PATH_HOPS })).path);
+    await redraw();
+  }
+
+  /** Merge a path into the view, mark it, and list its steps in the side panel. */
+  function showPath(from, to, path) {
     const list = $("path-result");
     list.replaceChildren();
     cy.elements().removeClass("on-path");
     state.path = [from, to];
-    if (!data.path) {
+    if (!path) {
       list.append(h("li", { class: "muted" },
         `No path within ${PATH_HOPS} hops in argument mode.`));
-      await redraw();
       return;
     }
-    const ids = merge(data.path);
+    const ids = merge(path);
     cy.collection(ids.map((i) => cy.getElementById(i))).addClass("on-path");
-    const byId = Object.fromEntries(data.path.nodes.map((n) => [n.id, n]));
-    const ordered = pathOrder(from, data.path);
-    ordered.forEach((step, i) => {
+    const byId = Object.fromEntries(path.nodes.map((n) => [n.id, n]));
+    pathOrder(from, path).forEach((step, i) => {
       const n = byId[step.id];
       list.append(h("li", { "data-id": n.id },
         i > 0 ? h("span", { class: "via" }, `${step.via} · `) : null,
         nodeLink(n.id, `${n.label}: ${short(n.name, 70)}`)));
     });
-    await redraw();
   }
 
   /** The path's nodes from `from` on, each with the relationship that reached it. */
@@ -691,15 +709,27 @@
     $("depth").value = String(v.depth);
     $("mode").value = v.mode;
     if (!v.focus) return;
-    await openFocus(v.focus);
+    // Everything the link names is fetched first and drawn once (a layout per step would
+    // cost more than the queries on a large neighbourhood).
+    const g = await fetchNeighborhood(v.focus, v.depth);
+    resetView(v.focus);
+    merge(g);
     for (const id of v.expanded) {
       merge(await fetchNeighborhood(id, 1));
       state.expanded.push(id);
     }
-    for (const id of v.added) await addNode(id);
-    if (v.path.length === 2) await findPath(v.path[0], v.path[1]);
-    else await redraw();
-    if (v.sel && cy.getElementById(v.sel).nonempty()) await select(v.sel);
+    for (const id of v.added) {
+      merge(await fetchOne(id));
+      if (id !== v.focus) state.added.push(id);
+    }
+    if (v.path.length === 2) {
+      showPath(v.path[0], v.path[1],
+               (await gql(Q_PATH, { from: v.path[0], to: v.path[1], maxHops: PATH_HOPS })).path);
+    }
+    await redraw();
+    const sel = v.sel && cy.getElementById(v.sel).nonempty() ? v.sel : v.focus;
+    pick(sel, false);
+    await select(sel);
   }
 
   // ---------------------------------------------------------------- search, legend, exports
@@ -801,13 +831,18 @@
 
   drawLegend();
   window.explorer = { cy, state };
+  /** The first view; on a page with no view yet, the graph's size (which also says at once
+   * whether the store answers). Not asked beside a view: counting a large graph costs the
+   * store more than a neighbourhood does (seconds at 10k documents). */
   async function start() {
-    const data = await gql("{ stats { totalNodes totalRelationships } }");
-    $("status").textContent = `${data.stats.totalNodes} nodes, ${data.stats.totalRelationships} relationships in the graph`;
-    await restore();
-    if (state.focus && window.explorer.drawnAt === undefined) {
-      window.explorer.drawnAt = performance.now();
+    if (readHash().focus) {
+      await restore();
+      return;
     }
+    const data = await gql("{ stats { totalNodes totalRelationships } }");
+    const { totalNodes, totalRelationships } = data.stats;
+    $("status").textContent = `${totalNodes} nodes, ${totalRelationships} relationships in the graph`;
+    await restore();
   }
   act(start, start);
 })();
