@@ -870,7 +870,8 @@ class _DocActors:
                 self.add(aid, actor.name, actor.type, view, tok.start, tok.end, tok.text)
 
     def president(self) -> str | None:
-        """The person "the president" refers to: the one most often titled President here."""
+        """The person "the president" refers to: of those titled President here or known as
+        presidents, the one the document names most often."""
         cands = Counter(
             {
                 aid: c
@@ -878,11 +879,13 @@ class _DocActors:
                 if t in PRESIDENT_TITLES and not aid.startswith("surname:")
             }
         )
-        if not cands:
-            for aid in self.res.counts:
-                entry = self.ctx.onto.actors.get(aid)
-                if entry and any(o.title == "president" for o in entry.offices):
-                    cands[aid] = self.res.counts[aid]
+        # a president the thesaurus knows, named without the title here, is a candidate too:
+        # a digest about Trump that titles only Iran's President Rouhani means Trump by "the
+        # president" (the one the document names most)
+        for aid in self.res.counts:
+            entry = self.ctx.onto.actors.get(aid)
+            if entry and any(o.title == "president" for o in entry.offices):
+                cands[aid] = max(cands.get(aid, 0), 1)
         if not cands:
             return None
         return max(cands, key=lambda a: (self.res.counts[a], cands[a]))
