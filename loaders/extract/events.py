@@ -512,6 +512,12 @@ def extract_events(
         for d in dates:
             # "reported on Monday that ...": the date of the report, or of the briefing or
             # interview the report was made in
+            if re.match(r"\s*,\s*when\b", view.masked[d.end :]):
+                # "since 2002, when it was enacted": the when-clause's event
+                own = [k for k in live if 0 <= kept[k][0].start - d.end < 60]
+                if own and own[0] not in attached:
+                    attached[own[0]] = d
+                    continue
             if re.match(r"['’]s\b", view.masked[d.end :]):
                 # "Wednesday's briefing": the date of the noun it qualifies, if an event
                 own = [k for k in live if 0 <= kept[k][0].start - d.end < 25]
@@ -580,6 +586,10 @@ def extract_events(
             if ev is not None:
                 built[k] = ev
         for k, into in absorbed.items():
+            if into in built:  # "were briefed in closed-door sessions": also "the briefing"
+                g = kept[k][0]
+                word = _norm(text[g.start : g.end])
+                built[into].heads.add(_stem(c.verb_base.get(word, word)))
             if k in built and into in built:
                 host, guest = built[into], built.pop(k)
                 host.victim = host.victim or guest.victim
@@ -596,10 +606,10 @@ def extract_events(
             if not ev.specific or {ev.victim, ev.target} & prec_actor_ids:
                 continue
             if ev.date and (
-                ev.date in prec_dates
+                (ev.precision == "day" and ev.date in prec_dates)
                 or (ev.precision == "year" and any(ev.date.year == p.year for p in prec_dates))
             ):
-                continue
+                continue  # the compared episode itself, named by its date
             dexpr = attached.get(k)
             if dexpr and dexpr.after_previous is not None:
                 # "that day", "the next day": from the last day named before, here or earlier
@@ -819,7 +829,15 @@ def _build(
         if poss and not c.ordering.search(before):
             start = cs + poss.start(1)
         end = complement.end() if complement else t.end
-        name = _trim(_blank(text, [(s - 0, e) for s, e in date_spans])[start:end])
+        keep: list[tuple[int, int]] = []
+        for ds, de in date_spans:  # the name stops at a date ("an attack on a base in late
+            if t.end <= ds < end:  # December"), or keeps it when it is the complement
+                if re.fullmatch(r"\s+(?:of|on)\s+(?:the\s+)?", text[t.end : ds]):
+                    end, keep = de, [(ds, de)]  # "the attacks of 9/11"
+                else:
+                    end = ds
+                break
+        name = _trim(_blank(text, [d for d in date_spans if d not in keep])[start:end])
         if len(name.split()) > 12:
             name = " ".join(name.split()[:12])
             name = _trim(name)
@@ -1032,6 +1050,18 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
         ):
             same = other
             break
+    # what happened on a day known by its name ("9/11") and an event dated that day
+    if same is None and ev.date and ev.precision == "day":
+        same = next(
+            (
+                o
+                for o in reversed(events)
+                if o.date == ev.date and o.precision == "day" and "date" in {o.cls, ev.cls}
+            ),
+            None,
+        )
+        if same is not None and same.cls == "date":
+            same.cls, same.name = ev.cls, ev.name
     # a killing whose victim the sentence does not name, dated when a known one happened
     if same is None and ev.cls in {"strike", "death"} and ev.date and not ev.target:
         same = next(
