@@ -181,7 +181,7 @@ _BEGAN_TO = re.compile(
 )
 _DAYS_AFTER = re.compile(
     r"\b(?:(?P<n>one|a|two|three|four|five|\d+)\s+days?|the\s+day)\s+(?P<rel>after|before)\s+"
-    r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,3}$",
+    r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,6}$",
     re.I,
 )
 _SOON_AFTER = re.compile(r"\b(?:shortly|soon|days|weeks|not\s+long)\s+after\s+$", re.I)
@@ -418,8 +418,11 @@ def _real(t: _Trigger, text: str, cs: int, ce: int, c: Cues, dates: list[DateExp
             text[t.start : t.end].lower().endswith("ing")
             and not _DEFINITE.search(before)
             and not _INDEFINITE.search(before)
-            and nxt not in {"of", "on", "at", "in", "against", "by"}
-            and not re.search(r"[A-Z]", text[t.start : t.start + 1])
+            and re.match(
+                r"\s*(?:the|a|an|his|her|their|its|our|more|many|some|any|dozens|hundreds|"
+                r"[A-Z][\w’'-]*|\d[\d,]*)\b",
+                text[t.end :],
+            )
         ):
             return False
         if re.match(r"\s*(?:plans?|options?)\b", text[t.end :], re.I):
