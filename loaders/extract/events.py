@@ -568,9 +568,9 @@ def extract_events(
             if k in attached or not rel:
                 continue
             here = [d.value for d in dates if d.value and d.precision == "day" and d.end <= t.start]
-            anchor = here[-1] if here else (previous[0] if previous else None)
-            if anchor is None:
-                continue
+            if not here:
+                continue  # the day it counts from may come later in the story
+            anchor = here[-1]
             n = 1 if not rel.group("n") or not rel.group("n").isdigit() else int(rel.group("n"))
             n = {"two": 2, "three": 3, "four": 4, "five": 5}.get((rel.group("n") or "").lower(), n)
             shift = -n if rel.group("rel").lower() == "after" else n
@@ -598,7 +598,7 @@ def extract_events(
                 host.victim = host.victim or guest.victim
                 host.target = host.target or guest.target
                 host.heads |= guest.heads
-                host.specific = host.specific or bool(guest.participants)
+                host.specific = host.specific or guest.specific
                 if guest.date and not host.date:
                     host.date, host.precision = guest.date, guest.precision
                     host.date_text = guest.date_text
@@ -897,7 +897,7 @@ def _build(
         participle = cs > 0 and text[cs - 1] == "," and dexpr is not None  # "X, passed in 2002,"
         if not subject_text and not _CONJ_VERB.search(before) and not participle:
             return None
-        if t.kind == "base" and not t.planned:
+        if t.kind == "base" and not t.planned and not _BEGAN_TO.search(before):
             return None
         if t.cls in {"announcement", "meeting"} and not dexpr and not t.planned:
             return None  # "X announced": a speech act unless the text dates it
