@@ -40,6 +40,7 @@ from kb.model import (
 from loaders.extract.actors import ActorResult, extract_actors
 from loaders.extract.affiliations import extract_affiliations
 from loaders.extract.claims import ClaimResult, extract_claims
+from loaders.extract.collectives import add_collectives
 from loaders.extract.concepts import ConceptMention, extract_concepts
 from loaders.extract.context import DocContext, build_context
 from loaders.extract.events import EventResult, extract_events, reference_date
@@ -101,8 +102,10 @@ def _outlets(s: DocState) -> dict[str, Any]:
 
 def _mentions(s: DocState) -> dict[str, Any]:
     ctx = _need(s, "context")
+    actors = extract_actors(ctx)
+    add_collectives(ctx, actors)
     return {
-        "found_actors": extract_actors(ctx),
+        "found_actors": actors,
         "concepts": extract_concepts(ctx),
         "precedents": extract_precedents(ctx),
     }
