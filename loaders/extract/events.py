@@ -93,7 +93,7 @@ def cues() -> Cues:
             verb_base[_norm(str(form))] = _norm(str(base))
     bases = [b for b in verb_class if b not in past]
     trigger = re.compile(
-        rf"(?P<mod>(?:(?:{_words(lex['modifiers'])})[\s-]+){{0,3}})"
+        rf"(?<![\w-])(?P<mod>(?:(?:{_words(lex['modifiers'])})[\s-]+){{0,3}})"
         rf"(?P<noun>{_words(list(noun_class))})(?:e?s)?\b"
         rf"|\b(?P<verb>{_words(sorted(past))})\b"
         rf"|\b(?P<base>{_words(bases)})\b",
@@ -183,6 +183,10 @@ _DAYS_AFTER = re.compile(
     r"\b(?:(?P<n>one|a|two|three|four|five|\d+)\s+days?|the\s+day)\s+(?P<rel>after|before)\s+"
     r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,6}$",
     re.I,
+)
+_YEAR_DET = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+$", re.I)
+_YEAR_RELATIVE = re.compile(
+    r"^[^.;:]*?,?\s+(?:which|that)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?$", re.I
 )
 _SOON_AFTER = re.compile(r"\b(?:shortly|soon|days|weeks|not\s+long)\s+after\s+$", re.I)
 _HOURS_AFTER = re.compile(
@@ -319,6 +323,10 @@ def reference_date(ctx: DocContext, actors: ActorResult) -> tuple[date | None, s
         if wd is not None:
             best = max(best, anchor + timedelta(days=(wd - anchor.weekday()) % 7))
     return best, "implied"
+
+
+def _breaks(segment: str) -> bool:
+    return any(ch in segment for ch in _CLAUSE_BREAK)
 
 
 def _clause(text: str, s: int, e: int) -> tuple[int, int]:
@@ -554,6 +562,28 @@ def extract_events(
                     best, best_dist = k, dist
             if best is not None:
                 attached[best] = d
+        # a year that qualifies an event's noun phrase: "the 2003 invasion", "the 2002 law
+        # ..., which was passed"
+        for d in find_dates(view.masked, ref, ctx.date_memo):
+            if d.kind != "bare_year" or not _YEAR_DET.search(text[: d.start]):
+                continue
+            for k in live:
+                t = kept[k][0]
+                between = text[d.end : t.start]
+                if (
+                    k not in attached
+                    and t.start >= d.end
+                    and (
+                        (t.kind == "noun" and len(between) < 30 and not _breaks(between))
+                        or (
+                            t.kind == "verb"
+                            and len(between) < 120
+                            and _YEAR_RELATIVE.match(between)
+                        )
+                    )
+                ):
+                    attached[k] = d
+                    break
         # "hours after the attack": the attack is dated by its sentence's date
         for k in live:
             t = kept[k][0]
