@@ -116,3 +116,12 @@ def test_stance_reads_negation_and_reported_rejection() -> None:
     assert stance_of("She rejected the claim that the killing was lawful.") is Stance.ATTACKS
     assert stance_of("The strike was not unlawful.") is Stance.SUPPORTS
     assert stance_of("The meeting was held on Tuesday in Geneva.") is Stance.NEUTRAL
+
+
+def test_the_official_is_the_unnamed_speaker_introduced_before() -> None:
+    text = (
+        "A senior Ruritanian diplomat based in the region told reporters that the case was "
+        "strong.\n\n"
+        '"These statements will not look good in a courtroom," the diplomat added.'
+    )
+    assert said_by(text, '"These statements') == {"A senior Ruritanian diplomat"}

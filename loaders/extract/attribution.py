@@ -91,6 +91,10 @@ _NAME_AFTER = re.compile(
     + _NAME
     + r"(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|during|after|said|told|wrote|added)\b))"
 )
+_LOCATIVE = re.compile(
+    r"\s+(?:based\s+)?(?:in|at|from|with|for)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*|region|area|"
+    r"country|capital)(?:\s+[A-Z][\w.'’-]*)*\s*$"
+)
 _RELATIVE = re.compile(r"\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
 _CONSEQUENCE = re.compile(
     r",\s*(?:prompting|leading|causing|forcing|drawing|sparking|spurring)\s+(?:[\w.'’-]+\s+){1,6}$"
@@ -140,6 +144,8 @@ class Attribution:
 @dataclass(slots=True)
 class _State:
     last_person: str | None = None
+    last_unnamed: Speaker | None = None
+    """The last speaker introduced by description ("a NATO military attaché"): "the official"."""
     last_plural: list[Speaker] = field(default_factory=list)
     """The last speakers named together ("Milley and Esper", "Democrats"): who "they" are."""
     new: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -262,7 +268,8 @@ class Attributor:
         text = view.masked
         base = view.start
         head = text[:vstart]
-        clause_start = head.rfind(_CLOSE) + 1
+        spans = quoted_spans(head)
+        clause_start = max(head.rfind(_CLOSE) + 1, spans[-1][1] if spans else 0)
         mentions = self.actors.in_span(base + clause_start, base + vstart)
         for m in list(reversed(mentions))[:4]:  # the nearest first; one inside an appositive
             between = text[m.end - base : vstart]
@@ -334,12 +341,23 @@ class Attributor:
                 return list(self.state.last_plural)
             return []
         bare = _TRAILING_AUX.sub("", _RELATIVE.sub("", head[clause_start:]))
+        bare = _LOCATIVE.sub("", bare)
+        definite = re.search(r"(?:^|\s)[Tt]he\s+(?P<head>\w+)\s*$", bare)
+        if (
+            definite
+            and self.state.last_unnamed
+            and definite.group("head").lower() in (self.lex.singular)
+        ):
+            return [self.state.last_unnamed]  # "the official added": the one introduced before
         cm = self.lex.collective.search(bare)
         if cm:
             np = cm.group("np")
             if re.fullmatch(r"(?i)(?:the\s+)?sources?", np.strip()):
                 return []
             found = [self._group(np)]
+            last_word = np.split()[-1].lower()
+            if last_word in self.lex.singular and re.match(r"(?i)(?:an?|one|another)\s", np):
+                self.state.last_unnamed = found[0]
             before = bare[: cm.start("np")]
             if re.search(r"\band\s*$", before):
                 before = re.sub(r"\s*\band\s*$", "", before)
@@ -351,7 +369,8 @@ class Attributor:
                     sp = self._actor(named[-1])
                     if sp:
                         found.insert(0, sp)
-            self.state.last_plural = found
+            if len(found) > 1 or last_word not in self.lex.singular:
+                self.state.last_plural = found
             return found
         return []
 

@@ -123,6 +123,7 @@ def extract_claims(
 
 
 _ESSAY_SHARE = 0.6
+_ARGUED_SHARE = 0.5
 _VOICE_MIN = 4
 _VOICE_MAJORITY = 0.75
 
@@ -148,25 +149,37 @@ def _argued_voice(claims: list[Claim]) -> None:
             return
 
 
+def _argues(c: Claim) -> bool:
+    """The claim invokes a concept or precedent, quotes someone or takes a stance."""
+    return (
+        c.stance is not Stance.NEUTRAL
+        or bool(c.concept_ids)
+        or bool(c.precedent_ids)
+        or any(q in c.evidence.quote for q in ("“", '"'))
+    )
+
+
+def is_argued(claims: list[Claim]) -> bool:
+    """An argued piece (commentary): most claims are the author's own, or at least half of the
+    author's sentences argue (invoke the law, a precedent, a quotation or a stance)."""
+    own = [c for c in claims if c.modality == "authorial"]
+    if not own:
+        return False
+    if len(own) >= _ESSAY_SHARE * len(claims):
+        return True
+    return sum(1 for c in own if _argues(c)) >= _ARGUED_SHARE * len(own)
+
+
 def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
     """In a news report, the reporter's plain narration is no argument: drop it.
 
     A sentence in the document's own voice that invokes no concept or precedent, quotes
     nobody and takes no stance ("It houses about 1,500 troops.") reports a fact the events
-    stage records; in an argued piece (most claims the author's own) every sentence stays.
+    stage records; in an argued piece every sentence stays.
     """
-    own = [c for c in claims if c.modality == "authorial"]
-    if len(own) >= _ESSAY_SHARE * len(claims):
+    if is_argued(claims):
         return claims
-    return [
-        c
-        for c in claims
-        if c.modality != "authorial"
-        or c.stance is not Stance.NEUTRAL
-        or c.concept_ids
-        or c.precedent_ids
-        or any(q in c.evidence.quote for q in ("“", '"'))
-    ]
+    return [c for c in claims if c.modality != "authorial" or _argues(c)]
 
 
 def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:

@@ -45,6 +45,8 @@ class AttributionLexicon:
     """"according to X" and its kin; group ``src`` is the source's words."""
     collective: re.Pattern[str]
     """A noun phrase ending in a collective head, at the end of the text searched."""
+    singular: frozenset[str]
+    """Heads of a single unnamed speaker ("official", "diplomat")."""
     not_person_words: frozenset[str]
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
@@ -103,6 +105,7 @@ def attribution_lexicon() -> AttributionLexicon:
         needs_object=needs,
         source=source,
         collective=collective,
+        singular=frozenset(w.lower() for w in data.get("singular") or []),
         not_person_words=frozenset(data.get("not_person_words") or []),
         person_pronouns=frozenset(pron.get("person") or []),
         group_pronouns=frozenset(pron.get("group") or []),
