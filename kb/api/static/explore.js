@@ -647,21 +647,14 @@
       box.replaceChildren(h("p", { class: "muted" }, "No events on screen."));
       return;
     }
-    const t = (n) => Date.parse(n.data("date"));
-    const lo = dated.length ? t(dated[0]) : 0;
-    const hi = dated.length ? t(dated[dated.length - 1]) : 0;
-    const pos = (n) => (hi > lo ? 3 + 94 * (t(n) - lo) / (hi - lo) : 50);
-    const children = [h("div", { class: "axis" })];
-    dated.forEach((n, i) => {
-      const left = `${pos(n).toFixed(2)}%`;
-      const name = `${n.data("date")} ${n.data("name")}`;
-      children.push(h("button", { type: "button", class: "tick", "data-id": n.id(),
-        title: name, style: `left:${left}`, "aria-label": name,
-        onclick: () => { pick(n.id(), false); act(() => select(n.id())); } }));
-      children.push(h("span", { class: `tick-label ${i % 2 ? "down" : "up"}`,
-        style: `left:${left}` }, short(name, 40)));
-    });
-    if (undated) children.push(h("span", { class: "undated" }, `${undated} undated`));
+    // In date order, evenly spaced: a debate's events bunch within days of the action while
+    // the ones it recalls lie decades back, so a scale proportional to time would pile them up.
+    const children = dated.map((n) => h("button", { type: "button", class: "tick",
+      "data-id": n.id(), title: `${n.data("date")} ${n.data("name")}`,
+      onclick: () => { pick(n.id(), false); act(() => select(n.id())); } },
+      h("span", { class: "dot" }), h("span", { class: "date" }, n.data("date")),
+      h("span", { class: "name" }, n.data("name"))));
+    if (undated) children.push(h("span", { class: "undated" }, `and ${undated} undated`));
     box.replaceChildren(...children);
   }
 
@@ -811,7 +804,8 @@
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const text = $("search").value.trim();
-    act(() => search(text));
+    if (text) act(() => search(text));
+    else $("hits").replaceChildren(h("li", { class: "muted" }, "Type a word to search for."));
   });
   $("find-path").addEventListener("click", () => {
     const [a, b] = state.picks;
