@@ -184,6 +184,11 @@ _DAYS_AFTER = re.compile(
     r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,6}$",
     re.I,
 )
+_PP_BEFORE_OBJECT = re.compile(
+    r"\b(?:from|in|with|for|to|of|by|near|over|about|across|during|after|before|since|"
+    r"including|like|than|as|inside|outside|within|without|through)\b",
+    re.I,
+)
 _YEAR_DET = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+$", re.I)
 _YEAR_RELATIVE = re.compile(
     r"^[^.;:]*?,?\s+(?:which|that)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?$", re.I
@@ -909,7 +914,14 @@ def _build(
                 agents = first[:1]
             for m in agents[-2:]:
                 parts[m.actor_id] = ("agent", pid)
-            heads = [m for m in obj if not re.match(r"['’]s\b", text[m.end - base :])]
+            # the direct object: no possessive ("killed Iran's top general") and no other
+            # preposition than one of aim ("launched from Iran" is no target)
+            heads = [
+                m
+                for m in obj
+                if not re.match(r"['’]s\b", text[m.end - base :])
+                and not _PP_BEFORE_OBJECT.search(text[t.end : m.start - base])
+            ]
             for m in heads[:1]:  # "killed Iran's top general": Iran is no object
                 if m.start - (base + t.end) > 60:
                     break
@@ -1135,6 +1147,12 @@ def _merge(ev: _Ev, events: list[_Ev], last: dict[str, _Ev]) -> _Ev:
                 same = next((o for o in reversed(events) if test(o) and fits(o)), None)
                 if same is not None:
                     break
+    # a definite mention naming what was hit ("the assault on the air base") adds to the only
+    # event of its class the story has told, when that one named no target
+    if same is None and ev.definite and ev.target and not ev.date and ev.cls in _GROUPS:
+        kin = [o for o in events if o.cls == ev.cls]
+        if len(kin) == 1 and not kin[0].target and not kin[0].victim and _compatible(ev, kin[0]):
+            same = kin[0]
     if same is None:
         events.append(ev)
         return ev
