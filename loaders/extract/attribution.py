@@ -41,7 +41,7 @@ _BETWEEN = re.compile(
     re.I,
 )
 _OBJECT_OF = re.compile(r"\b(?:of|on|against|to|for|with|by|at|in|from|about)\s+(?:the\s+)?$")
-_QUOTE_CLOSE_BEFORE = re.compile(r"[”\"’'][\s,]*$|,\s*$")
+_QUOTE_CLOSE_BEFORE = re.compile(r"[”\"’'][\s,]*$|[”\"’'][.!?]?[\s,]*$")
 _QUOTED_SPEAKER = re.compile(r"[,.!?—–-]\s*[”\"’]\s+(?:[^\s\"“”]+\s+){0,8}$")
 _TITLE_WORDS = re.compile(
     r"^\s*(?:(?:the|former|then|then-|top|senior|outgoing|incoming|acting|retired)\s+|"
@@ -424,11 +424,17 @@ class Attributor:
 
     def _by_surname(self, word: str) -> Speaker | None:
         """A person already named, referred to by surname alone ("Haley said")."""
-        hits = {
-            (i, n)
-            for i, n in self._people()
-            if len(n.split()) > 1 and n.split()[-1].strip(".,") == word
-        }
+        forms: dict[str, set[str]] = {}
+        for a in self.actors.actors.values():
+            if a.type.value == "Person":
+                forms[a.id] = {a.name, *a.aliases}
+        names = dict(self._people())
+        hits = set()
+        for aid, name in names.items():
+            for form in forms.get(aid, {name}):
+                last = form.split()[-1].strip(".,") if len(form.split()) > 1 else ""
+                if word in {last, last.rsplit("-", 1)[-1]}:
+                    hits.add((aid, name))
         if len(hits) != 1:
             return None
         aid, name = hits.pop()
