@@ -938,7 +938,13 @@ def _build(
         subject_text = _trim(before)
         participle = cs > 0 and text[cs - 1] == "," and dexpr is not None  # "X, passed in 2002,"
         if not subject_text and not _CONJ_VERB.search(before) and not participle:
-            return None
+            # "world leaders, including X and Y, appealed": the subject is before the aside
+            ss = _sentence_start(text, cs)
+            aside = [m for m in actors.in_span(base + ss, base + cs) if not passive]
+            if not (cs > 0 and text[cs - 1] == "," and aside):
+                return None
+            for m in aside:
+                parts.setdefault(m.actor_id, ("agent", pid))
         if t.kind == "base" and not t.planned and not _BEGAN_TO.search(before):
             return None
         if t.cls in {"announcement", "meeting"} and not dexpr and not t.planned:
