@@ -125,3 +125,10 @@ def test_the_official_is_the_unnamed_speaker_introduced_before() -> None:
         '"These statements will not look good in a courtroom," the diplomat added.'
     )
     assert said_by(text, '"These statements') == {"A senior Ruritanian diplomat"}
+
+
+def test_stance_after_a_concession_is_the_main_clauses() -> None:
+    text = "There is much risk to come, but the action was constitutionally legitimate."
+    assert stance_of(text) is Stance.SUPPORTS
+    assert stance_of("Although the strike was lawful, it was reckless.") is Stance.ATTACKS
+    assert stance_of("The strike was not, it must be said, an assassination.") is Stance.SUPPORTS

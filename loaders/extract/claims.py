@@ -136,7 +136,7 @@ def _argued_voice(claims: list[Claim]) -> None:
     also in the sentences that name no cue. News, where the author mostly reports, is left as is.
     """
     own = [c for c in claims if c.modality == "authorial"]
-    if not claims or len(own) < _ESSAY_SHARE * len(claims):
+    if not is_argued(claims):
         return
     marked = [c.stance for c in own if c.stance is not Stance.NEUTRAL]
     if len(marked) < _VOICE_MIN:

@@ -2,8 +2,10 @@
 
 Cues come from ``seeds/ontology/stance.yaml``. Each cue votes for or against; a negator a few
 words before it ("not justified", "no evidence of an imminent attack") reverses it, and so does
-a rejecting verb in the same clause ("rejected the claim that it was self-defense"). No cue:
-the claim is neutral (it is about something else, or only reports).
+a rejecting verb in the same clause ("rejected the claim that it was self-defense"). After a
+concession ("There is much risk to come, but the action was legitimate"; "Although ..., X"),
+only the cues of the main clause count, if it has any. No cue: the claim is neutral (it is about
+something else, or only reports).
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from loaders.extract.lexicons import StanceLexicon, stance_lexicon
 
 _WORDS_BEFORE = 5
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
+_SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
+_CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
+_CONCESSIVE = re.compile(
+    r"^\W*(?:although|though|even\s+though|even\s+if|while|despite)\b[^,]*,", re.I
+)
 
 
 def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
@@ -24,19 +31,19 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     is not evidence of one).
     """
     before = text[:start]
-    clause_start = 0
+    clause_start = part_start = 0
     for m in _CLAUSE_END.finditer(before):
         clause_start = m.end()
-    clause = before[clause_start:]
-    words = clause.split()[-_WORDS_BEFORE:]
+    for m in _SENTENCE_PART.finditer(before):
+        part_start = m.end()
+    # the negation window runs past commas ("was not, it must be said, an assassination")
+    words = re.findall(r"[\w'’]+", before[part_start:])[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
-    rejected = bool(lex.rejecting.search(clause))
+    rejected = bool(lex.rejecting.search(before[clause_start:]))
     return negated or rejected
 
 
-def stance_of(text: str) -> Stance:
-    """SUPPORTS, ATTACKS or NEUTRAL from the balance of the text's cues."""
-    lex = stance_lexicon()
+def _score(text: str, lex: StanceLexicon) -> int:
     score = 0
     taken: list[tuple[int, int]] = []
     for sign, pattern in ((-1, lex.attacks), (1, lex.supports)):
@@ -45,6 +52,23 @@ def stance_of(text: str) -> Stance:
                 continue  # "unlawful" is one cue, not also "lawful"
             taken.append(m.span())
             score += -sign if _reversed(text, m.start(), lex) else sign
+    return score
+
+
+def stance_of(text: str) -> Stance:
+    """SUPPORTS, ATTACKS or NEUTRAL from the balance of the text's cues."""
+    lex = stance_lexicon()
+    main = text
+    contrasts = list(_CONTRAST.finditer(text))
+    if contrasts:
+        main = text[contrasts[-1].end() :]
+    else:
+        concession = _CONCESSIVE.match(text)
+        if concession:
+            main = text[concession.end() :]
+    score = _score(main, lex) if main is not text else 0
+    if score == 0:
+        score = _score(text, lex)
     if score > 0:
         return Stance.SUPPORTS
     if score < 0:
