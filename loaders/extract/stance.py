@@ -37,7 +37,8 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     for m in _SENTENCE_PART.finditer(before):
         part_start = m.end()
     # the negation window runs past commas ("was not, it must be said, an assassination")
-    words = re.findall(r"[\w'’]+", before[part_start:])[-_WORDS_BEFORE:]
+    part = re.sub(r",[^,]{1,40},", " ", before[part_start:])  # drop a parenthetical
+    words = re.findall(r"[\w'’]+", part)[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
     rejected = bool(lex.rejecting.search(before[clause_start:]))
     return negated or rejected
