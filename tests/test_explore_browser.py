@@ -286,6 +286,13 @@ def test_the_url_restores_the_view_and_times_the_first_drawing(
     with page.expect_download() as download:
         page.click("#export-png")
     assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.evaluate("location.hash = '#focus=actor:qasem-soleimani&depth=1'")  # edited by hand
+    page.wait_for_function("window.explorer.state.focus === 'actor:qasem-soleimani'")
+    _ready(page)
+    assert page.locator("#path-result li").count() == 0, "the old view's path is still listed"
+    assert page.evaluate("window.explorer.cy.nodes('.focus').map((n) => n.id())") == [
+        "actor:qasem-soleimani"
+    ]
     watched.check()
 
 
