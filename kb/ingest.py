@@ -446,8 +446,10 @@ async def load_files(store: GraphStore, files: Iterable[FileItem],
     pending = iter(files)
     head = list(itertools.islice(pending, POOL_MIN_FILES))
     items = itertools.chain(head, pending)
-    pool = _Pool(workers) if workers > 1 and len(head) >= POOL_MIN_FILES else None
+    bulk = len(head) >= POOL_MIN_FILES
+    pool = _Pool(workers) if workers > 1 and bulk else None
     loader = _Loader(store, force, report, on_result, max(1, batch_size))
+    paused = bulk and await _rewrites(store, pause=True)
     ok = False
     try:
         async for item, out in _prepared(items, pool, depth=2 * max(1, batch_size) + workers):
@@ -457,12 +459,29 @@ async def load_files(store: GraphStore, files: Iterable[FileItem],
     finally:
         if pool is not None:  # on an error or Ctrl-C, drop queued work and do not wait
             pool.shutdown(wait=ok)
+        if paused:
+            await _rewrites(store, pause=False)
     if loader.rows_written >= COMPACT_AFTER_ROWS or loader.refused:
         t0 = time.perf_counter()
         await compact_store(store)
         report.compact_seconds = time.perf_counter() - t0
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def _rewrites(store: GraphStore, pause: bool) -> bool:
+    """Pause (or resume) the embedded store's automatic log rewrites for a bulk load (see
+    kb.store.embedded.AOF_REWRITE_PERCENT); other backends: nothing to do. True if done."""
+    from kb.store.embedded import EmbeddedServer
+
+    server = getattr(store, "server", None)
+    if not isinstance(server, EmbeddedServer):
+        return False
+    call = server.pause_rewrites if pause else server.resume_rewrites
+    try:
+        return await asyncio.to_thread(call)
+    except (StoreError, OSError):
+        return False  # rewrites only cost time; a load never fails for them
 
 
 async def compact_store(store: GraphStore) -> bool:
