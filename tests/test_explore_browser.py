@@ -384,6 +384,22 @@ def test_graphiql_switched_off_serves_no_ide() -> None:
             assert "graphiql" not in page.text.lower()
 
 
+def test_static_files_are_revalidated_and_confined_to_their_folder() -> None:
+    """A browser asks again each time (304 when unchanged), so an upgrade never runs with a
+    cached older script; nothing outside kb/api/static/ is served."""
+    with _api_in_thread(UNREACHABLE) as base:
+        first = httpx.get(f"{base}/static/explore.js")
+        again = httpx.get(
+            f"{base}/static/explore.js", headers={"If-None-Match": first.headers["etag"]}
+        )
+        outside = httpx.get(f"{base}/static/%2e%2e/explore.py")
+        page = httpx.get(f"{base}/explore")
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    assert again.status_code == 304
+    assert outside.status_code == 404
+    assert page.status_code == 200 and "/static/vendor/cytoscape/cytoscape.min.js" in page.text
+
+
 def test_vendored_libraries_are_the_locked_npm_files_with_their_licences() -> None:
     """The shipped copies are exactly what package-lock.json installs (tools/vendor-static)."""
     node_modules = ROOT / "node_modules"

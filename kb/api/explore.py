@@ -14,6 +14,7 @@ is refused or the store is down.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -52,9 +53,19 @@ class OfflineGraphiQL:
         return HTMLResponse(graphiql_html(), headers=_HEADERS)
 
 
+class _Revalidated(StaticFiles):
+    """Static files a browser asks about again each time (a 304 when unchanged, by ETag), so
+    that an upgraded package is never paired with a cached older script."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.update(_HEADERS)
+        return response
+
+
 def explore_routes() -> list[BaseRoute]:
     """`/explore` and the static files both pages load."""
     return [
         Route("/explore", explore_page, methods=["GET"]),
-        Mount(STATIC_PREFIX, StaticFiles(directory=STATIC), name="static"),
+        Mount(STATIC_PREFIX, _Revalidated(directory=STATIC), name="static"),
     ]
