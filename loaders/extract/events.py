@@ -154,7 +154,7 @@ _INFINITIVE = re.compile(r"\bto\s+$", re.I)
 _CLAUSE_BREAK = ',;:—–()"“”'
 _STOP_TAIL = re.compile(
     r"(?:\s+(?:in|on|at|of|the|a|an|and|or|to|with|by|for|from|as|that|which|who|its|his|her|"
-    r"their|than|since|after|before|over|into|while|when|is|was|were|are|but)|[\s,;:'’-])+$",
+    r"their|than|since|after|before|over|into|while|when|is|was|were|are|but)|[\s,;:.!?'’-])+$",
     re.I,
 )
 _COMPLEMENT = re.compile(
@@ -968,6 +968,17 @@ def _build(
     if target and target.startswith("actor:"):
         parts.setdefault(target, ("target", pid))
     name = " ".join(name.replace("·", ".").split())
+    if t.planned:  # "plans to publish" -> "Planned publish..." reads as the plan it is
+        name = (
+            re.sub(
+                r"^(?:(?:plans?|planned|planning|scheduled|set|expected|going|intends|promised|"
+                r"vowed|pledged|agreed|aims|is|are|was|were|will|would)\s+)+(?:to\s+)?",
+                "",
+                name,
+                flags=re.I,
+            )
+            or name
+        )
     if t.planned and not name.lower().startswith("planned"):
         name = (
             f"Planned {name[:1].lower() + name[1:]}"
