@@ -98,3 +98,42 @@ def test_season_precision_is_exposed() -> None:
 def test_a_tweet_signature_does_not_date_the_tweet_s_event() -> None:
     raw = "The strike on the Al Asad base was lawful. — Jane Roe (@janeroe) March 3, 2021"
     assert all(e["date"] != "2021-03-03" for e in _events(raw))
+
+
+def test_relative_to_the_previous_event_and_vague_days_later() -> None:
+    raw = (
+        "On March 2, the Harakat Brigades attacked the Al Asad base. "
+        "The next day, General Omar Haddad visited the base. "
+        "Days later, the Harakat Brigades attacked a convoy near Tikrit."
+    )
+    by_name = {e["name"]: e["date"] for e in _events(raw)}
+    assert by_name["General Omar Haddad visited the base"] == "2021-03-03"
+    convoy = [d for n, d in by_name.items() if "convoy" in n]
+    assert convoy == [None]  # "days later" names no day: none is invented
+
+
+def test_without_a_publication_date_weekdays_follow_the_latest_stated_date() -> None:
+    raw = (
+        "On January 3, 2020, a drone strike killed General Omar Haddad near Tikrit. "
+        "On Tuesday, the Harakat Brigades attacked the Al Asad base."
+    )
+    dates = {e["date"] for e in _events(raw, published=None)}
+    assert "2020-01-07" in dates  # the Tuesday after January 3, not the one before
+
+
+def test_one_killing_named_three_ways_is_one_event() -> None:
+    raw = (
+        "A drone strike killed General Omar Haddad on Friday. "
+        "Haddad's death shocked the region. "
+        "Critics called the killing unlawful."
+    )
+    events = _events(raw, published=date(2021, 3, 8))  # a Monday
+    assert len(events) == 1
+    assert events[0]["date"] == "2021-03-05"
+    assert ("Omar Haddad", "victim") in {(p["name"], p["role"]) for p in events[0]["participants"]}
+
+
+def test_a_day_known_by_its_name_is_an_event() -> None:
+    raw = "The group responsible for 9/11 is long gone, but the law remains."
+    [event] = _events(raw)
+    assert event["date"] == "2001-09-11"

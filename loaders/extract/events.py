@@ -951,6 +951,9 @@ def _build(
             return None  # "X announced": a speech act unless the text dates it
         start = _subject_start(text, cs, t.start, subj, base)
         end = min(ce, _object_end(text, t.end, ce))
+        if not target and not victim and not passive and t.cls in _GROUPS:
+            # what an attack verb hit, when no actor: "attacked a convoy near Tikrit"
+            target = _target_key(ctx, _blank(text, date_spans)[t.end : end])
         name = _trim(_blank(text, date_spans)[start:end])
         if not name or len(name) < len(text[t.start : t.end]):
             name = text[t.start : t.end]
