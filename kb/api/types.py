@@ -361,11 +361,14 @@ class Event(Node):
     date: dt.date | None
     date_text: str | None = strawberry.field(
         description="The words the date was resolved from.")
+    date_precision: str | None = strawberry.field(default=None, description=(
+        "How much of `date` the words state: day, week (date is its Monday), month, season "
+        "(date is its first day), year, or none; never a day the text does not give."))
 
     @classmethod
     def from_props(cls, p: dict[str, Any]) -> Event:
         return cls(id=p["id"], name=p.get("name") or p["id"], date=_date(p.get("date")),
-                   date_text=p.get("date_text"))
+                   date_text=p.get("date_text"), date_precision=p.get("date_precision"))
 
     @strawberry.field(description="Actors that took part, with their role.")
     async def participants(self, info: Info, role: str | None = None,
