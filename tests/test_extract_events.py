@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_api_support import gql, make_app, ok
+
+from kb.config import Settings
+from kb.store.base import GraphStore
+from kb.writer import write_extraction
 from loaders.extract import extract, extraction_to_json
 from loaders.extract.dates import find_dates
 from tests.test_extract_actors import make_doc
@@ -137,3 +142,15 @@ def test_a_day_known_by_its_name_is_an_event() -> None:
     raw = "The group responsible for 9/11 is long gone, but the law remains."
     [event] = _events(raw)
     assert event["date"] == "2001-09-11"
+
+
+async def test_date_precision_reaches_the_api(store: GraphStore, settings: Settings) -> None:
+    raw = (
+        "President Lena Ostrova authorized the targeted killing of Omar Haddad last summer. "
+        "An attack on an army base in northern Gavaria in late December killed a contractor."
+    )
+    await write_extraction(store, extract(make_doc(raw, published=date(2021, 1, 20))))
+    data = ok(await gql(make_app(store, settings), "{ events { nodes { date datePrecision } } }"))
+    got = {(n["date"], n["datePrecision"]) for n in data["events"]["nodes"]}
+    assert ("2020-06-01", "season") in got
+    assert ("2020-12-01", "month") in got
