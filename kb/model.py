@@ -174,7 +174,8 @@ class Event:
     date_text: str | None = None
     """The words the date was resolved from ("December 27", "last summer")."""
     date_precision: str = "day"
-    """How much of `date` the text states: "year", "month" or "day"."""
+    """How much of `date` the text states: "day", "week" (date is its Monday), "month",
+    "season" (date is its first day), "year", or "none" (see loaders.extract.dates.PRECISIONS)."""
 
 
 @dataclass(slots=True)
