@@ -377,7 +377,7 @@ VARIABLE_QUERIES = [
     "query($id: ID!) { node(id: $id) { id } }",
     "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
     "query($n: Int, $a: String) { claims(first: $n, after: $a) { edges { cursor } } }",
-    "query($w: ClaimWhere, $s: ClaimSort) { claims(where: $w, sort: $s) { totalCount } }",
+    "query($w: ClaimWhere, $s: [ClaimSort!]) { claims(where: $w, sort: $s) { totalCount } }",
     "query($from: Date, $to: Date) { timeline(from: $from, to: $to) { id date } }",
     "query($t: String!, $l: [NodeLabel!]) { search(text: $t, labels: $l) { score } }",
     "query($id: ID!, $d: Int!, $m: Int!, $r: [RelationshipType!]) {"

@@ -291,3 +291,32 @@ async def test_one_statement_per_connection_page_for_all_parents(wide: Any) -> N
         assert {e["properties"]["stance"] for e in conn["edges"]} == {"SUPPORTS"}
         speakers = [e["node"]["speaker"]["name"] for e in conn["edges"]]
         assert len(speakers) == 3 and speakers == sorted(speakers, reverse=True)
+
+
+async def test_root_connections_sort_by_several_keys_and_page_both_ways(research: Any) -> None:
+    _, app = research
+    q = """query($first: Int, $after: String, $last: Int, $before: String) {
+      actors(first: $first, after: $after, last: $last, before: $before,
+             sort: [{field: TYPE}, {field: NAME, direction: DESC}]) {
+        edges { node { id name type } } pageInfo { hasNextPage endCursor } } }"""
+    every = ok(await gql(app, q, {"first": 100}))["actors"]["edges"]
+    rows = [(e["node"]["type"] or "", e["node"]["name"].lower()) for e in every]
+    expected = sorted(rows, key=lambda r: r[1], reverse=True)
+    expected.sort(key=lambda r: r[0])
+    assert rows == expected and len(rows) > 6
+    seen: list[str] = []
+    after = None
+    while True:
+        page = ok(await gql(app, q, {"first": 4, "after": after}))["actors"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+    assert seen == [e["node"]["id"] for e in every]
+    middle = ok(await gql(app, q, {"first": 5}))["actors"]["pageInfo"]["endCursor"]
+    back = ok(await gql(app, q, {"last": 3, "before": middle}))["actors"]["edges"]
+    assert [e["node"]["id"] for e in back] == seen[1:4]
+    one_key = (
+        "query($a: String) { actors(first: 2, after: $a, sort: {field: TYPE}) { totalCount } }"
+    )
+    assert codes(await gql(app, one_key, {"a": middle})) == ["BAD_CURSOR"]

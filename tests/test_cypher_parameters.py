@@ -79,6 +79,11 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "through the slots of the registered read.page (values outside the allow-lists raise) "
         "before the neutral filter mark is replaced by the compiled filter",
         guards=("SORT_KEYS[label][key]", "page(dialect, LABEL=label")),
+    ("kb/cypher/read.py", "page_keys_text"): Mechanism(
+        "a page of a root list sorted by several keys: the label passes the LABEL slot of the "
+        "registered read.page_keys, the key expressions are looked up in SORT_KEYS, list "
+        "indexes and directions are generated; the filter is a Compiled made by _Compiler",
+        guards=("SORT_KEYS[label][key]", "page_keys(dialect, LABEL=label", "where: Compiled")),
     ("kb/cypher/read.py", "rel_page_text"): Mechanism(
         "a page of a relationship connection: the pattern comes from REL_CONNECTIONS and passes "
         "the PATTERN and EDGE slots of the registered read.rel_page; the sort expressions are "

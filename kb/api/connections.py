@@ -66,14 +66,17 @@ def _decode(cursor: str, binding: str) -> list[Any]:
     return position
 
 
-def decode_cursor(cursor: str, binding: str) -> tuple[str, str]:
-    """(key, id) of a root connection's cursor, or BAD_CURSOR for anything this connection,
-    sort and filter did not hand out."""
+def decode_cursor(cursor: str, binding: str) -> tuple[str | list[str], str]:
+    """(key, id) of a root connection's cursor (the key a list for several sort keys), or
+    BAD_CURSOR for anything this connection, sort and filter did not hand out."""
     position = _decode(cursor, binding)
-    if len(position) != 2 or not all(isinstance(p, str) for p in position) or any(
-            "\x00" in p for p in position):
+    if len(position) != 2:
+        raise BadCursor(f"invalid cursor {cursor!r}")
+    key, node_id = position
+    parts = key if isinstance(key, list) else [key]
+    if not all(isinstance(p, str) and "\x00" not in p for p in [*parts, node_id]):
         raise BadCursor(f"invalid cursor {cursor!r}")  # no cursor handed out holds a NUL
-    return position[0], position[1]
+    return key, node_id
 
 
 def decode_offset(cursor: str, binding: str) -> int:
@@ -139,7 +142,7 @@ class PageRequest:
 
     forward: bool
     size: int
-    after: tuple[str, str] | None
+    after: tuple[str | list[str], str] | None
     binding: str
 
 

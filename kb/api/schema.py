@@ -58,13 +58,18 @@ API_VERSION = "0.2.0"
 async def _connection(info: Info, label: str, cls: Any, where: Any, sort: Any,
                       first: int | None, after: str | None, last: int | None,
                       before: str | None) -> Connection[Any]:
-    key = sort.field.value if sort is not None else "ID"
-    asc = sort is None or sort.direction is SortDirection.ASC
+    keys = [(s.field.value, s.direction is SortDirection.ASC) for s in sort or []] or [
+        ("ID", True)]
     req = page_request(first, after, last, before,
-                       binding(f"Query.{info.field_name}", (key, asc), where))
+                       binding(f"Query.{info.field_name}", keys, where))
     store = info.context.store
     compiled = compile_filter(label, where, store.dialect)
-    text = rq.page_text(store.dialect, label, compiled, key, asc if req.forward else not asc)
+    if len(keys) == 1:
+        (key, asc), = keys
+        text = rq.page_text(store.dialect, label, compiled, key, asc if req.forward else not asc)
+    else:  # several keys: the travel direction flips each of them and the id
+        text = rq.page_keys_text(store.dialect, label, compiled,
+                                 [(k, a == req.forward) for k, a in keys], req.forward)
     params = {**compiled.params, "after_k": req.after[0] if req.after else None,
               "after_id": req.after[1] if req.after else None, "limit": req.size + 1}
     rows = await store.read(text, params)
@@ -112,7 +117,8 @@ def _check_node_id(node_id: str) -> str:
     return node_id
 
 
-_PAGE_ARGS = "`first`/`after` page forward, `last`/`before` backward; at most 100 per page."
+_PAGE_ARGS = ("`first`/`after` page forward, `last`/`before` backward; at most 100 per page; "
+              "`sort` takes several keys, the id breaks ties.")
 
 
 @strawberry.type
@@ -134,7 +140,7 @@ class Query:
 
     @strawberry.field(description="Legal concepts. " + _PAGE_ARGS)
     async def concepts(self, info: Info, where: ConceptWhere | None = None,
-                       sort: ConceptSort | None = None, first: int | None = None,
+                       sort: list[ConceptSort] | None = None, first: int | None = None,
                        after: str | None = None, last: int | None = None,
                        before: str | None = None) -> Connection[Concept]:
         return await _connection(info, "Concept", Concept, where, sort, first, after, last,
@@ -142,7 +148,7 @@ class Query:
 
     @strawberry.field(description="Precedents. " + _PAGE_ARGS)
     async def precedents(self, info: Info, where: PrecedentWhere | None = None,
-                         sort: PrecedentSort | None = None, first: int | None = None,
+                         sort: list[PrecedentSort] | None = None, first: int | None = None,
                          after: str | None = None, last: int | None = None,
                          before: str | None = None) -> Connection[Precedent]:
         return await _connection(info, "Precedent", Precedent, where, sort, first, after, last,
@@ -150,21 +156,21 @@ class Query:
 
     @strawberry.field(description="Actors. " + _PAGE_ARGS)
     async def actors(self, info: Info, where: ActorWhere | None = None,
-                     sort: ActorSort | None = None, first: int | None = None,
+                     sort: list[ActorSort] | None = None, first: int | None = None,
                      after: str | None = None, last: int | None = None,
                      before: str | None = None) -> Connection[Actor]:
         return await _connection(info, "Actor", Actor, where, sort, first, after, last, before)
 
     @strawberry.field(description="Claims. " + _PAGE_ARGS)
     async def claims(self, info: Info, where: ClaimWhere | None = None,
-                     sort: ClaimSort | None = None, first: int | None = None,
+                     sort: list[ClaimSort] | None = None, first: int | None = None,
                      after: str | None = None, last: int | None = None,
                      before: str | None = None) -> Connection[Claim]:
         return await _connection(info, "Claim", Claim, where, sort, first, after, last, before)
 
     @strawberry.field(description="Documents. " + _PAGE_ARGS)
     async def documents(self, info: Info, where: DocumentWhere | None = None,
-                        sort: DocumentSort | None = None, first: int | None = None,
+                        sort: list[DocumentSort] | None = None, first: int | None = None,
                         after: str | None = None, last: int | None = None,
                         before: str | None = None) -> Connection[Document]:
         return await _connection(info, "Document", Document, where, sort, first, after, last,
@@ -172,7 +178,7 @@ class Query:
 
     @strawberry.field(description="Events. " + _PAGE_ARGS)
     async def events(self, info: Info, where: EventWhere | None = None,
-                     sort: EventSort | None = None, first: int | None = None,
+                     sort: list[EventSort] | None = None, first: int | None = None,
                      after: str | None = None, last: int | None = None,
                      before: str | None = None) -> Connection[Event]:
         return await _connection(info, "Event", Event, where, sort, first, after, last, before)

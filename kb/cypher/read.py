@@ -374,6 +374,36 @@ page = query(
 """One page of a root connection: filter, keyset condition (strictly after the cursor in the
 direction of travel), order, limit + 1 (the extra row tells whether another page exists)."""
 
+page_keys = query(
+    "read.page_keys",
+    "MATCH (n:%LABEL%) WHERE (1 = 1) WITH n, [n.id] AS k "
+    "WHERE $after_id IS NULL OR (1 = 2) "
+    "RETURN n.id AS id, properties(n) AS props, k ORDER BY n.id ASC LIMIT $limit",
+    slots={"LABEL": LABELS},
+)
+"""One page of a root connection sorted by several keys: `k` is the list of the keys, the
+keyset condition "strictly after the cursor" is expanded key by key (each key may run in its
+own direction), the id breaks ties."""
+
+
+def page_keys_text(dialect: Dialect, label: str, where: Compiled,
+                   keys: Sequence[tuple[str, bool]], id_ascending: bool) -> str:
+    """The page statement for several sort keys, (SORT_KEYS name, ascending) each, in the
+    direction of travel (paging backwards flips every key and the id)."""
+    exprs = [SORT_KEYS[label][key] for key, _asc in keys]
+    text = page_keys(dialect, LABEL=label)
+    text = text.replace(f"MATCH (n:{label}) WHERE {_PAGE_MARK}", _match(label, where), 1)
+    text = text.replace("[n.id] AS k", "[" + ", ".join(exprs) + "] AS k", 1)
+    same = [f"k[{j}] = $after_k[{j}]" for j in range(len(keys))]
+    after = [" AND ".join([*same[:i], f"k[{i}] {'>' if asc else '<'} $after_k[{i}]"])
+             for i, (_key, asc) in enumerate(keys)]
+    after.append(" AND ".join([*same, f"n.id {'>' if id_ascending else '<'} $after_id"]))
+    text = text.replace("(1 = 2)", "(" + ") OR (".join(after) + ")", 1)
+    order = [f"k[{i}] {'ASC' if asc else 'DESC'}" for i, (_key, asc) in enumerate(keys)]
+    order.append(f"n.id {'ASC' if id_ascending else 'DESC'}")
+    return text.replace("ORDER BY n.id ASC", "ORDER BY " + ", ".join(order), 1)
+
+
 count = query(
     "read.count",
     "MATCH (n:%LABEL%) WHERE (1 = 1) RETURN count(n) AS total",
@@ -454,6 +484,11 @@ for _label, _pred in _sample_filters().items():
           _match(_label, _c) + " RETURN n.id AS id LIMIT 1")
 
 
+
+for _label, _keys in SORT_KEYS.items():
+    query(f"read.sample_page_keys.{_label}",
+          page_keys_text(Dialect.NEO4J, _label, Compiled(),
+                         [(k, i % 2 == 0) for i, k in enumerate(_keys)], True))
 
 # -- nodes by id, relationship fields --------------------------------------------------------
 
