@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import re
 
-from loaders.extract import claims, dates, events, precedents
+from loaders.extract import dates, events, precedents
+from loaders.extract.lexicons import attribution_lexicon, stance_lexicon
 from loaders.extract.prefilter import (
     PatternIndex,
     Prefiltered,
@@ -69,7 +70,12 @@ def test_ontology_patterns_find_the_same_matches() -> None:
 
 
 def test_module_patterns_find_the_same_matches() -> None:
-    pats = [events.TRIGGER, claims.VERB_RE, claims.SUPPORT_CUES, claims.ATTACK_CUES]
+    pats = [
+        events.TRIGGER,
+        attribution_lexicon().verb,
+        stance_lexicon().supports,
+        stance_lexicon().attacks,
+    ]
     pats += [p for _, p in dates.PATTERNS]
     for pat in pats:
         fast = Prefiltered(pat)
