@@ -33,9 +33,9 @@ _OPS = {"eq": "eq", "in_": "in", "contains": "contains", "starts_with": "startsW
         "ends_with": "endsWith", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte",
         "is_null": "isNull", "includes": "includes", "is_empty": "isEmpty"}
 
-_QUANT_SUFFIX = {"_all": "all", "_none": "none", "_single": "single", "_some": "some"}
-"""Relationship filter fields named `<relationship>_ALL`, `_NONE`, `_SINGLE`, `_SOME` (the
-Neo4j GraphQL Library's quantifiers); the bare relationship field means `_SOME`."""
+_QUANT_SUFFIX = {"_all": "all", "_none": "none", "_single": "single"}
+"""Relationship filter fields named `<relationship>_ALL`, `_NONE`, `_SINGLE` (the Neo4j GraphQL
+Library's quantifiers); the bare relationship field means "some" (the Library's `_SOME`)."""
 
 _NULL_HINT = "an explicit null is not a value to compare with; use `isNull: true`"
 
