@@ -53,7 +53,9 @@ _CUT_BEFORE = {
     "and", "or", "to", "into", "near",
 }  # fmt: skip
 _PARTICLES = {"out", "up", "off", "down", "through"}
-_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+_LEADING = re.compile(
+    r"^(?:(?:of|in|on|at|to|for|from|with)\s+)?(?:the|a|an|this|that|these|those)\s+", re.I
+)
 _QUANTIFIER = re.compile(
     r"^(?:any|some|every|each|all|no|many|multiple|several|other|such)\b", re.I
 )
@@ -213,7 +215,7 @@ def _fit_name(np: str, cues: ComparisonCues) -> str | None:
         or any(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
         or len(words) >= 4
     )
-    if len(words) < 2 or _QUANTIFIER.match(name) or not specific:
+    if len(words) < 2 or _QUANTIFIER.match(name) or words[0].lower() in _CUT_BEFORE or not specific:
         return None
     return name[0].upper() + name[1:]
 
