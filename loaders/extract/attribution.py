@@ -113,6 +113,10 @@ _EMBEDDED = [
     ),
     re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,5}?(?P<at>)(?:call|calls|called)\b"),
 ]
+_OPENING_PRONOUN = re.compile(
+    r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
+)
+_GOVERNMENT = re.compile(r"^\s+(?:government|authorities|leadership)(?=\s)")
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
 _OPEN = "“"
@@ -273,6 +277,10 @@ class Attributor:
         mentions = self.actors.in_span(base + clause_start, base + vstart)
         for m in list(reversed(mentions))[:4]:  # the nearest first; one inside an appositive
             between = text[m.end - base : vstart]
+            actor = self.actors.actors.get(m.actor_id)
+            if actor is not None and actor.type.value == "State":
+                # "the US government held ...": the state speaks through its government
+                between = _GOVERNMENT.sub("", between, count=1)
             if not _BETWEEN.match(between):
                 continue
             if _OBJECT_OF.search(text[: m.start - base]) and not between.lstrip().startswith(","):
@@ -463,6 +471,16 @@ class Attributor:
             actor = self.actors.actors.get(self.actors.president_id)
             if actor:
                 return [Speaker(actor.id, actor.name)]
+        # "In doing so, they imported ..., claiming": the pronoun subject of the main clause
+        pm = _OPENING_PRONOUN.match(text)
+        if pm:
+            word = pm.group("p").lower()
+            if word in self.lex.group_pronouns and self.state.last_plural:
+                return list(self.state.last_plural)
+            if word in self.lex.person_pronouns and self.state.last_person:
+                name = dict(self._people()).get(self.state.last_person)
+                if name:
+                    return [Speaker(self.state.last_person, name)]
         return []
 
     def after(self, view: PassageView, vend: int) -> list[Speaker]:
@@ -598,27 +616,33 @@ class Attributor:
         return None
 
     def _remember_subject(self, view: PassageView) -> None:
-        """The first person named near a sentence's start is who "he" means next, and two
-        people joined by "and" there are who "the pair" and "they" mean."""
-        mentions = self.actors.in_span(view.start, view.start + min(160, len(view.masked)))
-        if not mentions:
+        """The person a sentence opens with (after an introductory phrase) is who "he" means
+        next, and two people joined by "and" there are who "the pair" and "they" mean."""
+        mentions = self.actors.in_span(view.start, view.start + min(200, len(view.masked)))
+        text = view.masked
+        for i, m in enumerate(mentions):
+            offset = m.start - view.start
+            lead = text[:offset]
+            if offset > 40 and not re.search(r",\s*(?:[A-Z][\w.'’-]*\s+){0,3}$", lead):
+                continue
+            first = self.actors.actors.get(m.actor_id)
+            if first is None or first.type.value != "Person":
+                continue
+            self.state.last_person = first.id
+            if i + 1 < len(mentions):
+                nxt = mentions[i + 1]
+                gap = text[m.end - view.start : nxt.start - view.start]
+                second = self.actors.actors.get(nxt.actor_id)
+                if (
+                    second is not None
+                    and second.type.value == "Person"
+                    and re.fullmatch(r"\s+and\s+(?:[A-Z][\w.'’-]*\s+|of\s+|the\s+){0,8}", gap)
+                ):
+                    self.state.last_plural = [
+                        Speaker(first.id, first.name),
+                        Speaker(second.id, second.name),
+                    ]
             return
-        first = self.actors.actors.get(mentions[0].actor_id)
-        if first is None or first.type.value != "Person" or mentions[0].start - view.start > 40:
-            return
-        self.state.last_person = first.id
-        if len(mentions) > 1:
-            gap = view.masked[mentions[0].end - view.start : mentions[1].start - view.start]
-            second = self.actors.actors.get(mentions[1].actor_id)
-            if (
-                second is not None
-                and second.type.value == "Person"
-                and re.fullmatch(r"\s+and\s+(?:[A-Z][\w.'’-]*\s+|of\s+|the\s+){0,8}", gap)
-            ):
-                self.state.last_plural = [
-                    Speaker(first.id, first.name),
-                    Speaker(second.id, second.name),
-                ]
 
     # --- the document -------------------------------------------------------------------
 
