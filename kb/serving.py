@@ -16,6 +16,7 @@ stops the embedded server if the parent started it (and leaves alone one that ra
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -50,7 +51,20 @@ def worker_app() -> Starlette:
     its lifespan."""
     from kb.api.app import create_app
 
+    _die_with_parent()
     return create_app(Settings.from_env())
+
+
+def _die_with_parent() -> None:
+    """A worker gets SIGTERM (and shuts down cleanly) when `kb serve` dies, even by SIGKILL,
+    instead of serving on as an orphan (Linux; elsewhere the supervisor's stop is the only
+    way)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 class _Supervisor(Multiprocess):

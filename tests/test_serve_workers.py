@@ -108,3 +108,20 @@ def test_a_worker_count_below_one_is_refused(tmp_path: Path, bad: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "--workers" in result.stderr
     assert store_pid(tmp_path / "data") is None
+
+
+def test_workers_die_with_a_killed_kb_serve(tmp_path: Path) -> None:
+    """SIGKILL leaves the parent no chance to stop its workers: they must not serve on."""
+    from kb.store.embedded import EmbeddedServer
+
+    data = tmp_path / "data"
+    env = {**os.environ, "KB_DATA_DIR": str(data), "NEO4J_URI": ""}
+    proc = serve(env, free_port(), "--workers", "2")
+    try:
+        workers = workers_of(proc.pid)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait(timeout=30)
+        assert all(wait_gone(w, timeout=30) for w in workers), "a worker outlived kb serve"
+    finally:
+        EmbeddedServer(data).kill()  # the store a killed command could not stop
