@@ -79,7 +79,7 @@ def extract_claims(
         p_ids: list[tuple[str, Treatment]] = []
         for m in precedents.mentions:
             if m.passage_id == pid and m.start < e and s < m.end:
-                t = precedents.treatments.get(m.precedent_id, Treatment.MENTIONS)
+                t = m.treatment  # read from this mention's own comparison language
                 if (m.precedent_id, t) not in p_ids:
                     p_ids.append((m.precedent_id, t))
         stance = stance_of(att.view.masked[s - att.view.start : e - att.view.start])
@@ -116,6 +116,7 @@ def extract_claims(
             res.speakers[cid] = speaker.name
             res.speaker_labels[cid] = speaker.label
     _argued_voice(res.claims)
+    _argued_precedents(res.claims)
     res.claims = _drop_bare_narration(res.claims)
     res.new_actors = dict(attributor.new_actors)
     res.relations = argument_relations(res.claims)
@@ -147,6 +148,23 @@ def _argued_voice(claims: list[Claim]) -> None:
                 if c.stance is Stance.NEUTRAL:
                     c.stance = stance
             return
+
+
+def _argued_precedents(claims: list[Claim]) -> None:
+    """In an argued piece, an episode the author brings up is brought up as a comparison.
+
+    Commentary cites earlier episodes to make a point about the present one; with no language
+    that distinguishes it (the precedents stage reads that per mention), the author's mention of
+    a precedent analogizes. A report's mention stays a mention.
+    """
+    if not is_argued(claims):
+        return
+    for c in claims:
+        if c.modality == "authorial":
+            c.precedent_ids = [
+                (pid, Treatment.ANALOGIZES if t is Treatment.MENTIONS else t)
+                for pid, t in c.precedent_ids
+            ]
 
 
 def _argues(c: Claim) -> bool:
