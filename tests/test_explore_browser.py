@@ -77,7 +77,7 @@ def served(
     env.update({"KB_DATA_DIR": str(tmp / "data"), "KB_GRAPH": "explore", "PYTHONUNBUFFERED": "1"})
     if request.param == "neo4j":  # the suite's Neo4j, emptied so that kb serve seeds it
         env.update(neo4j_env(request.getfixturevalue("neo4j")))
-        reset = subprocess.run([KB, "reset", "--yes"], env=env, capture_output=True, timeout=120)
+        reset = subprocess.run([KB, "reset", "--yes"], env=env, capture_output=True, timeout=300)
         assert reset.returncode == 0, reset.stderr
     port = free_port()
     log = tmp / "serve.log"
@@ -100,7 +100,7 @@ def served(
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # seeding Neo4j on a busy 2-core machine takes minutes
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"kb serve exited: {log.read_text()}")
@@ -110,7 +110,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssertionError("kb serve did not become ready")
+    raise AssertionError(f"kb serve did not become ready: {log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
