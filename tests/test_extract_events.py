@@ -144,6 +144,23 @@ def test_a_day_known_by_its_name_is_an_event() -> None:
     assert event["date"] == "2001-09-11"
 
 
+def test_who_is_blamed_for_an_attack_is_its_agent() -> None:
+    raw = (
+        "On March 2, a rocket attack on the Al Asad base killed a contractor. "
+        "Defense Minister Karl Brandt blamed the attack on the Harakat Brigades and "
+        "retaliated with airstrikes on their camps."
+    )
+    events = _events(raw)
+    roles = {(e["name"], p["name"], p["role"]) for e in events for p in e["participants"]}
+    rocket = next(e for e in events if e["name"].startswith("Rocket attack"))
+    assert {(p["name"], p["role"]) for p in rocket["participants"]} == {
+        ("Harakat Brigades", "agent")
+    }
+    assert any(
+        n.startswith("Airstrikes") and who == "Karl Brandt" and r == "agent" for n, who, r in roles
+    )
+
+
 async def test_date_precision_reaches_the_api(store: GraphStore, settings: Settings) -> None:
     raw = (
         "President Lena Ostrova authorized the targeted killing of Omar Haddad last summer. "

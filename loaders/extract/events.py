@@ -189,6 +189,13 @@ _PP_BEFORE_OBJECT = re.compile(
     r"including|like|than|as|inside|outside|within|without|through)\b",
     re.I,
 )
+_BLAMED_FOR = re.compile(
+    r"\b(?P<verb>blam\w*|held|holds|hold|accus\w*)\s+(?:[\w'’·.-]+\s+){1,5}?"
+    r"(?:responsible\s+)?for\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:was|were|is|are)\s+(?:\w+\s+)?responsible\s+for\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+_SAID_THAT = re.compile(rf"\b{_SPEECH}\s+(?:that\s+)?", re.I)
 _YEAR_DET = re.compile(r"\b(?:the|a|an|its|their|his|her)\s+$", re.I)
 _YEAR_RELATIVE = re.compile(
     r"^[^.;:]*?,?\s+(?:which|that)\s+(?:(?:was|were|had\s+been|has\s+been)\s+)?$", re.I
@@ -637,7 +644,10 @@ def extract_events(
                 if guest.date and not host.date:
                     host.date, host.precision = guest.date, guest.precision
                     host.date_text = guest.date_text
+                after_host = kept[k][0].start >= kept[into][0].end
                 for aid, rp in guest.participants.items():
+                    if after_host and rp[0] == "agent":
+                        continue  # "the attack ... that killed X": the attack is the subject
                     host.participants.setdefault(aid, rp)
         for k in sorted(built):
             ev = built[k]
@@ -743,12 +753,24 @@ def _build(
     victim: str | None = None
     target: str | None = None
     complement = _COMPLEMENT.match(_blank(text, [(d.start, d.end) for d in dates]), t.end)
+    blamed: list[ActorMention] = []
     if (
         complement
         and complement.group("prep").lower() == "on"
         and re.search(r"\bblam\w*\s+(?:(?!for\b)[\w'’·-]+\s+){0,3}$", before, re.I)
     ):
-        complement = None  # "blamed the attack on X": X is who did it, not its target
+        # "blamed the attack on X": X is who did it, not its target
+        blamed = [
+            m
+            for m in mentions
+            if base + complement.start("np") <= m.start < base + complement.end()
+        ][:1]
+        complement = None
+    blame = _BLAMED_FOR.search(before)
+    if blame and blame.group("verb"):  # "blamed X for an attack", "held X responsible for it"
+        blamed = [m for m in subj if m.start >= base + cs + blame.start()][:1]
+    elif blame:  # "X was responsible for a rocket attack"
+        blamed = [m for m in subj if m.end <= base + cs + blame.start()][-1:]
     date_spans = [(d.start, d.end) for d in dates]
     if t.kind == "noun":
         poss = re.search(
@@ -797,12 +819,17 @@ def _build(
             for m in subj:
                 if m.end <= base + cs + ordering.start() + 1:
                     parts.setdefault(m.actor_id, ("ordered", pid))
-        elif subj and re.search(
-            r"\b(?:launched|carried\s+out|conducted|staged|held|led|mounted|made|began|"
-            r"started|ramped\s+up|imposed|added|adopted|issued|signed|introduced|called)"
-            r"\s+(?:[\w'’-]+\s+){0,4}$",
-            before,
-            re.I,
+        if (
+            not blamed
+            and subj
+            and re.search(
+                r"\b(?:launched|carried\s+out|conducted|staged|held(?!\s+(?:\w+\s+)?responsible)|led|"
+                r"mounted|made|began|"
+                r"started|ramped\s+up|imposed|added|adopted|issued|signed|introduced|called)"
+                r"\s+(?:[\w'’-]+\s+){0,4}$",
+                before,
+                re.I,
+            )
         ):
             parts.setdefault(subj[0].actor_id, ("agent", pid))
         # "X was killed in a US strike"
@@ -862,6 +889,8 @@ def _build(
             _DEFINITE.search(before) or _INDEFINITE.search(before)
         )
         specific = specific and not (plural_bare and not (dexpr or victim or target or parts))
+        for m in blamed:  # who is blamed for it says who did it, not that it is one event
+            parts.setdefault(m.actor_id, ("agent", pid))
         definite = bool(_DEFINITE.search(before))
         start = t.start
         if poss and not c.ordering.search(before):
@@ -906,6 +935,8 @@ def _build(
             agents = [m for m in subj if m.start >= sstart and not _in_pp(text, base, m, cs)]
             if _CONJ_VERB.search(before):  # "X blamed ... and retaliated": X's verb too
                 ss = _sentence_start(text, cs)
+                said = list(_SAID_THAT.finditer(text, ss, t.start))
+                ss = said[-1].end() if said else ss  # "Esper said the Pentagon ... and killed"
                 first = [
                     m
                     for m in actors.in_span(base + ss, base + t.start)
