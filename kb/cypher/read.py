@@ -671,7 +671,7 @@ timeline = query(
 
 _EXPAND_RETURN = (
     "RETURN n.id AS src, m.id AS id, labels(m)[0] AS label, "
-    "left(coalesce(m.name, m.title, m.text, m.id), 120) AS name, "
+    "coalesce(m.name, m.title, m.text, m.id) AS name, "
     "coalesce(m.type, m.stance, m.format) "
     "AS kind, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, "
     "r.key AS key LIMIT $limit"
@@ -684,7 +684,10 @@ expand = query(
         f"WHERE size($types) = 0 OR type(r) IN $types {_EXPAND_RETURN}"
         for lbl in LABELS),
 )
-"""One breadth-first level of a neighbourhood, for frontier nodes of every label at once."""
+"""One breadth-first level of a neighbourhood, for frontier nodes of every label at once.
+
+Names are cut to length in Python (kb.api.traversal.NAME_CHARS): FalkorDB's ``left`` can cut a
+multi-byte character in two and return invalid UTF-8."""
 
 describe = query(
     "read.describe",
