@@ -168,11 +168,15 @@ def _evidence_bounds(text: str) -> tuple[int, int]:
     return start, end
 
 
+_QUOTE_MARK = re.compile(r"[“”\"]")
+
+
 def quoted_spans(text: str, starts_quoted: bool = False) -> list[tuple[int, int]]:
     """Offsets of the quoted stretches of a sentence (curly or straight double quotes)."""
     spans: list[tuple[int, int]] = []
     start = 0 if starts_quoted else -1
-    for i, ch in enumerate(text):
+    for m in _QUOTE_MARK.finditer(text):
+        ch, i = m.group(), m.start()
         opening = ch == _OPEN or (ch == '"' and start < 0)
         closing = ch == _CLOSE or (ch == '"' and start >= 0)
         if opening and start < 0:
@@ -505,7 +509,7 @@ class Attributor:
         """
         text = view.masked
         quoted = quoted_spans(text, starts_quoted)
-        for vm in self.lex.verb.finditer(text):
+        for vm in self.lex.verbs(text):
             if any(a <= vm.start() < b for a, b in quoted):
                 continue
             if vm.group("verb")[0].isupper() and text[: vm.start()].strip():

@@ -47,7 +47,7 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
 def _score(text: str, lex: StanceLexicon) -> int:
     score = 0
     taken: list[tuple[int, int]] = []
-    for sign, pattern in ((-1, lex.attacks), (1, lex.supports)):
+    for sign, pattern in ((-1, lex.fast_attacks), (1, lex.fast_supports)):
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "unlawful" is one cue, not also "lawful"
