@@ -125,6 +125,7 @@ def extract_claims(
 
 _ESSAY_SHARE = 0.6
 _ARGUED_SHARE = 0.5
+_ESSAY_ARGUING = 0.3
 _VOICE_MIN = 4
 _VOICE_MAJORITY = 0.75
 
@@ -178,14 +179,16 @@ def _argues(c: Claim) -> bool:
 
 
 def is_argued(claims: list[Claim]) -> bool:
-    """An argued piece (commentary): most claims are the author's own, or at least half of the
-    author's sentences argue (invoke the law, a precedent, a quotation or a stance)."""
+    """An argued piece (commentary): at least half of the author's sentences argue (invoke the
+    law, a precedent, a quotation or a stance), or most claims are the author's own and a fair
+    share of them argue. A feature about anything else, told in the reporter's voice, is not."""
     own = [c for c in claims if c.modality == "authorial"]
     if not own:
         return False
-    if len(own) >= _ESSAY_SHARE * len(claims):
+    arguing = sum(1 for c in own if _argues(c))
+    if arguing >= _ARGUED_SHARE * len(own):
         return True
-    return sum(1 for c in own if _argues(c)) >= _ARGUED_SHARE * len(own)
+    return len(own) >= _ESSAY_SHARE * len(claims) and arguing >= _ESSAY_ARGUING * len(own)
 
 
 def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
