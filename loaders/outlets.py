@@ -249,19 +249,24 @@ def publisher_in_text(text: str) -> str | None:
     return None
 
 
-_LOGO_LINE = re.compile(r"^[ \t]*(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s+[Ll]ogo[ \t]*$", re.M)
+_LOGO_LINE = re.compile(r"(?P<name>[A-Z][\w&.'’ -]{1,40}?)\s+[Ll]ogo")
 _INC_LINE = re.compile(
-    r"^[ \t]*(?:©|\(c\)|copyright)?\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&.'’ -]{1,40}?),?\s+"
-    r"(?:Inc|LLC|Ltd|Media Group|Corp)\b", re.M)
+    r"(?:(?:©|\(c\)|copyright)\s*)?(?:\d{4}\s+)?(?P<name>[A-Z][\w&.'’ -]{1,40}?),?\s+"
+    r"(?:Inc|LLC|Ltd|Media Group|Corp)\b")
+_FURNITURE_LINE = 100
+"""Longest line read as a logo or company line (page furniture is short)."""
 
 
 def site_outlet(raw: str) -> str | None:
     """The outlet whose page this is, from its furniture: a logo's text ("Common Dreams
     Logo") or the company line of its footer ("Common Dreams, Inc."), when the outlet table
     knows the name (page furniture names many things)."""
+    lines = [line.strip() for line in raw.splitlines()]
+    short = [line for line in lines if 0 < len(line) <= _FURNITURE_LINE]
     for pattern in (_LOGO_LINE, _INC_LINE):
-        for m in pattern.finditer(raw):
-            info = outlet_table().lookup(m.group("name").strip())
+        for line in short:
+            m = pattern.fullmatch(line) if pattern is _LOGO_LINE else pattern.match(line)
+            info = outlet_table().lookup(m.group("name").strip()) if m else None
             if info:
                 return info.name
     return None
