@@ -208,7 +208,7 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
         b.add_node(described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""),
                                           "name": nid})
     for rel in found["rels"]:
-        b.add_edge({**rel, "key": None})
+        b.add_edge({**rel, "key": rel.get("key")})  # the same edge id a neighbourhood gives
     return b.graph()
 
 

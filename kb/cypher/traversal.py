@@ -57,7 +57,7 @@ path_edge = query(
     falkordb="MATCH (a) WHERE ID(a) = $x MATCH (b) WHERE ID(b) = $y MATCH (a)-[r]-(b) "
     "WITH $k AS k, a, b, r ORDER BY type(r), ID(r) LIMIT 1 "
     "RETURN k, a.id AS a, b.id AS b, type(r) AS type, startNode(r).id AS sid, "
-    "endNode(r).id AS tid",
+    "endNode(r).id AS tid, r.key AS key",
 )
 """One step of a found chain: the stable ids of its two nodes and one edge between them (the
 first by type). Both ends are seeks by internal id, so a hub at one end costs nothing; the
@@ -71,6 +71,6 @@ shortest_path = query(
     "WHERE none(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $exclude)) "
     "RETURN [n IN nodes(p) | n.id] AS nodes, "
     "[r IN relationships(p) | {source: startNode(r).id, target: endNode(r).id, "
-    "type: type(r)}] AS rels LIMIT 1",
+    "type: type(r), key: r.key}] AS rels LIMIT 1",
     slots={"SRC": LABELS, "DST": LABELS, "HOPS": ("6", "1", "2", "3", "4", "5")},
 )

@@ -234,7 +234,7 @@ class FalkorDBStore:
         return {
             "nodes": ids,
             "rels": [{"source": r["sid"], "target": r["tid"], "type": r["type"],
-                      "id": f"{r['type']}:{r['sid']}->{r['tid']}"} for r in rows],
+                      "key": r.get("key")} for r in rows],
         }
 
     async def _existing_indexes(self) -> set[tuple[str, str]]:

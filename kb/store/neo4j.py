@@ -135,10 +135,7 @@ class Neo4jStore:
             {"s": source_id, "t": target_id, "exclude": list(exclude)})
         if not rows:
             return None
-        row = rows[0]
-        for rel in row["rels"]:
-            rel["id"] = f"{rel['type']}:{rel['source']}->{rel['target']}"
-        return row
+        return rows[0]
 
     async def health(self) -> bool:
         try:
