@@ -356,7 +356,7 @@ def export(
     async def main() -> int:
         async with open_store(_settings()) as store:
             try:
-                data = await export_graph(store, kind, node_id, depth)
+                data, _truncated = await export_graph(store, kind, node_id, depth)
             except ApiError as exc:
                 raise CliError(str(exc)) from None
         output.write_bytes(data)

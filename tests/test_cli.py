@@ -127,3 +127,14 @@ def test_reset_empties_the_store(env: dict[str, str]) -> None:
     assert runner.invoke(app, ["load", str(SEEDS)], env=env).exit_code == 0
     assert runner.invoke(app, ["reset", "--yes"], env=env).exit_code == 0
     assert "Document" not in _counts(env)
+
+
+def test_export_writes_a_graphml_file(tmp_path: Path) -> None:
+    import networkx as nx
+
+    out = tmp_path / "graph.graphml"
+    result = runner.invoke(app, ["export", "-o", str(out)],
+                           env={"KB_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(out)
+    assert g.graph.get("truncated") == "false"

@@ -29,12 +29,15 @@ from strawberry.http.async_base_view import HTTPException
 from strawberry.types import ExecutionResult
 
 from kb.api.context import Context
+from kb.api.enums import RelationshipType
 from kb.api.errors import INTERNAL_MESSAGE, STORE_DOWN_MESSAGE, BadInput, Code, NotFound
 from kb.api.explore import OfflineGraphiQL, explore_routes
 from kb.api.export import MEDIA_TYPES, ExportFormat, export_graph
-from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, NUL_MESSAGE, contains_nul
+from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_NODES, NUL_MESSAGE, contains_nul
 from kb.api.schema import schema
+from kb.api.traversal import EXPORT_MAX_NODES
 from kb.config import Settings
+from kb.model import RelType
 from kb.store import make_store
 from kb.store.base import GraphStore, StoreError, StoreTimeout, StoreUnavailable
 
@@ -221,8 +224,13 @@ def _export_endpoint(guard: StoreGuard, fmt: ExportFormat) -> Any:
         if not raw_depth.isdigit() or not 1 <= int(raw_depth) <= MAX_DEPTH_NEIGHBORHOOD:
             return _error(400, Code.BAD_USER_INPUT,
                           f"depth must be between 1 and {MAX_DEPTH_NEIGHBORHOOD}")
+        limit = _export_limits(request, node_id is not None)
+        if isinstance(limit, Response):
+            return limit
+        max_nodes, rel_types = limit
         try:
-            body = await export_graph(guard.current(), fmt, node_id, int(raw_depth))
+            body, truncated = await export_graph(guard.current(), fmt, node_id, int(raw_depth),
+                                                 max_nodes, rel_types)
         except BadInput as exc:
             return _error(400, exc.code, str(exc))
         except NotFound as exc:
@@ -234,9 +242,28 @@ def _export_endpoint(guard: StoreGuard, fmt: ExportFormat) -> Any:
             guard.store_down()
             return _error(503, Code.STORE_UNAVAILABLE, STORE_DOWN_MESSAGE)
         return Response(body, media_type=MEDIA_TYPES[fmt], headers={
-            "Content-Disposition": f'attachment; filename="graph.{fmt.value}"'})
+            "Content-Disposition": f'attachment; filename="graph.{fmt.value}"',
+            "X-KB-Truncated": "true" if truncated else "false"})
 
     return endpoint
+
+
+def _export_limits(
+    request: Request, neighbourhood: bool
+) -> tuple[int | None, list[RelationshipType] | None] | Response:
+    """``maxNodes`` and ``relTypes`` (comma-separated) of an export, or the 400 that refuses
+    them; relationship types come from the schema's enum, never from the text as given."""
+    top = MAX_NODES if neighbourhood else EXPORT_MAX_NODES
+    raw = request.query_params.get("maxNodes")
+    if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= top):
+        return _error(400, Code.BAD_USER_INPUT, f"maxNodes must be between 1 and {top}")
+    names = [t for t in (request.query_params.get("relTypes") or "").split(",") if t]
+    allowed = {t.value: t for t in RelType}
+    unknown = [t for t in names if t not in allowed]
+    if unknown:
+        return _error(400, Code.BAD_USER_INPUT, f"unknown relationship type {unknown[0]!r}; "
+                      f"one of {', '.join(sorted(allowed))}")
+    return (int(raw) if raw else None), ([allowed[t] for t in names] or None)
 
 
 def _error(status: int, code: str, message: str) -> Response:

@@ -16,7 +16,9 @@ from typing import Any
 import networkx as nx
 import orjson
 
-from kb.api.traversal import Graph, neighborhood_with_props, whole_graph
+from kb.api.enums import RelationshipType
+from kb.api.limits import MAX_NODES
+from kb.api.traversal import EXPORT_MAX_NODES, Graph, neighborhood_with_props, whole_graph
 from kb.store.base import GraphStore
 
 
@@ -59,9 +61,14 @@ def to_networkx(graph: Graph, renamed: dict[str, str] | None = None) -> nx.Multi
     labels, name and kind plus properties; edge attributes id, type and label plus properties."""
     ren = renamed or {}
     g = nx.MultiDiGraph()
+    g.graph["truncated"] = "true" if graph.truncated else "false"  # the file says it, too
     for n in sorted(graph.nodes, key=lambda n: n.id):
-        attrs = {**_attrs(n.props, ("id",)), "labels": n.label, "name": n.name,
-                 "label": n.name or n.id}
+        attrs = {
+            **_attrs(n.props, ("id",)),
+            "labels": n.label,
+            "name": n.name,
+            "label": n.name or n.id,
+        }
         if n.kind:
             attrs["kind"] = n.kind
         attrs = {ren.get(k, k) if k != "type" else k: v for k, v in attrs.items()}
@@ -84,9 +91,20 @@ def render(graph: Graph, fmt: ExportFormat) -> bytes:
     return buf.getvalue()
 
 
-async def export_graph(store: GraphStore, fmt: ExportFormat, node_id: str | None = None,
-                       depth: int = 1) -> bytes:
-    """The whole graph, or the neighbourhood of `node_id`, in `fmt`."""
-    graph = (await neighborhood_with_props(store, node_id, depth) if node_id
-             else await whole_graph(store))
-    return await asyncio.to_thread(render, graph, fmt)
+async def export_graph(
+    store: GraphStore,
+    fmt: ExportFormat,
+    node_id: str | None = None,
+    depth: int = 1,
+    max_nodes: int | None = None,
+    rel_types: list[RelationshipType] | None = None,
+) -> tuple[bytes, bool]:
+    """The whole graph, or the neighbourhood of `node_id`, in `fmt`, at most `max_nodes` nodes
+    and only `rel_types` edges when given; with whether the limit cut it."""
+    if node_id:
+        graph = await neighborhood_with_props(
+            store, node_id, depth, max_nodes or MAX_NODES, rel_types
+        )
+    else:
+        graph = await whole_graph(store, max_nodes or EXPORT_MAX_NODES, rel_types)
+    return await asyncio.to_thread(render, graph, fmt), graph.truncated

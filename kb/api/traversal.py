@@ -27,11 +27,13 @@ NAME_CHARS = 120
 
 def _short(text: Any) -> str:
     text = str(text or "")
-    return text if len(text) <= NAME_CHARS else text[:NAME_CHARS - 1] + "…"
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
 
 
-@strawberry.type(description="A node for a viewer: id, label, display name and a kind "
-                 "(actor type, claim stance or document format).")
+@strawberry.type(
+    description="A node for a viewer: id, label, display name and a kind "
+    "(actor type, claim stance or document format)."
+)
 class GraphNode:
     id: strawberry.ID
     label: str
@@ -40,9 +42,11 @@ class GraphNode:
     props: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
 
 
-@strawberry.type(description="A directed edge for a viewer, with the properties viewers style "
-                 "by (precedent treatment, invocation stance, participant role) and its "
-                 "provenance.")
+@strawberry.type(
+    description="A directed edge for a viewer, with the properties viewers style "
+    "by (precedent treatment, invocation stance, participant role) and its "
+    "provenance."
+)
 class GraphEdge:
     id: strawberry.ID
     source: strawberry.ID
@@ -95,20 +99,34 @@ class _Builder:
             self.truncated = True
             return False
         kind = row.get("kind")
-        self.nodes[row["id"]] = GraphNode(id=row["id"], label=row["label"],
-                                          name=_short(row.get("name")),
-                                          kind=str(kind).upper() if kind else None,
-                                          props=row.get("props") or {})
+        self.nodes[row["id"]] = GraphNode(
+            id=row["id"],
+            label=row["label"],
+            name=_short(row.get("name")),
+            kind=str(kind).upper() if kind else None,
+            props=row.get("props") or {},
+        )
         return True
 
     def add_edge(self, row: dict[str, Any]) -> None:
         eid = edge_id(row["type"], row["source"], row["target"], row.get("key"))
-        self.edges.setdefault(eid, GraphEdge(id=eid, source=row["source"], target=row["target"],
-                                             type=row["type"], props=row.get("props") or {}))
+        self.edges.setdefault(
+            eid,
+            GraphEdge(
+                id=eid,
+                source=row["source"],
+                target=row["target"],
+                type=row["type"],
+                props=row.get("props") or {},
+            ),
+        )
 
     def graph(self) -> Graph:
-        return Graph(nodes=list(self.nodes.values()), edges=list(self.edges.values()),
-                     truncated=self.truncated)
+        return Graph(
+            nodes=list(self.nodes.values()),
+            edges=list(self.edges.values()),
+            truncated=self.truncated,
+        )
 
 
 def _check_id(node_id: str) -> None:
@@ -121,8 +139,13 @@ async def _describe(store: GraphStore, ids: list[str]) -> dict[str, dict[str, An
     return {r["id"]: r for r in rows}
 
 
-async def neighborhood(store: GraphStore, node_id: str, depth: int = 1, max_nodes: int = 100,
-                       rel_types: list[RelationshipType] | None = None) -> Graph:
+async def neighborhood(
+    store: GraphStore,
+    node_id: str,
+    depth: int = 1,
+    max_nodes: int = 100,
+    rel_types: list[RelationshipType] | None = None,
+) -> Graph:
     """Nodes within `depth` hops of a node (either direction) and the edges that reach them."""
     _check_id(node_id)
     if not 1 <= depth <= MAX_DEPTH_NEIGHBORHOOD:
@@ -139,8 +162,11 @@ async def neighborhood(store: GraphStore, node_id: str, depth: int = 1, max_node
     for _level in range(depth):
         if not frontier or b.truncated:
             break
-        params: dict[str, Any] = {**rq.by_label(frontier, label_of), "types": types,
-                                  "limit": max_nodes * 4 + 1}
+        params: dict[str, Any] = {
+            **rq.by_label(frontier, label_of),
+            "types": types,
+            "limit": max_nodes * 4 + 1,
+        }
         rows = await store.read(rq.expand(store.dialect), params)
         nxt: list[str] = []
         for row in sorted(rows, key=lambda r: (r["src"], r["id"], r["type"])):
@@ -159,11 +185,13 @@ async def _induced(store: GraphStore, b: _Builder, types: list[str]) -> Graph:
     """Every edge among the builder's nodes, with its properties (a viewer needs the edges
     between the nodes it shows, not only those the search walked along)."""
     ids = list(b.nodes)
-    rows = await store.read(rq.edges_between(store.dialect),
-                            {**rq.by_label(ids, label_of), "all": ids, "types": types})
+    rows = await store.read(
+        rq.edges_between(store.dialect), {**rq.by_label(ids, label_of), "all": ids, "types": types}
+    )
     b.edges.clear()
-    for row in sorted(rows, key=lambda r: (r["source"], r["type"], r["target"],
-                                           r.get("key") or "")):
+    for row in sorted(
+        rows, key=lambda r: (r["source"], r["type"], r["target"], r.get("key") or "")
+    ):
         b.add_edge(row)
     return b.graph()
 
@@ -180,8 +208,13 @@ class PathMode(Enum):
 PATH_EXCLUDED = {PathMode.ARGUMENT: (Label.PASSAGE.value,), PathMode.ALL: ()}
 
 
-async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
-               mode: PathMode = PathMode.ARGUMENT) -> Graph | None:
+async def path(
+    store: GraphStore,
+    source: str,
+    target: str,
+    max_hops: int = 4,
+    mode: PathMode = PathMode.ARGUMENT,
+) -> Graph | None:
     """A shortest path (either edge direction), or None when none is within `max_hops`;
     NOT_FOUND for an end that does not exist."""
     _check_id(source)
@@ -191,9 +224,11 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
     try:
         found = await store.shortest_path(source, target, max_hops, PATH_EXCLUDED[mode])
     except SearchTooBroad:
-        raise ApiError(f"The path search reached too many nodes without finding a path within "
-                       f"{max_hops} hops; lower maxHops or choose less connected ends.",
-                       Code.COST_LIMIT_EXCEEDED) from None
+        raise ApiError(
+            f"The path search reached too many nodes without finding a path within "
+            f"{max_hops} hops; lower maxHops or choose less connected ends.",
+            Code.COST_LIMIT_EXCEEDED,
+        ) from None
     if found is None:  # no path, or no such end: only then look at the ends
         ends = await _describe(store, [source, target])
         for end in (source, target):
@@ -205,8 +240,9 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
         raise NotFound(f"no node with id {source!r}")
     b = _Builder(MAX_NODES)
     for nid in found["nodes"]:
-        b.add_node(described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""),
-                                          "name": nid})
+        b.add_node(
+            described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""), "name": nid}
+        )
     for rel in found["rels"]:
         b.add_edge({**rel, "key": rel.get("key")})  # the same edge id a neighbourhood gives
     return b.graph()
@@ -215,27 +251,41 @@ async def path(store: GraphStore, source: str, target: str, max_hops: int = 4,
 EXPORT_MAX_NODES = 100_000
 
 
-async def whole_graph(store: GraphStore, max_nodes: int = EXPORT_MAX_NODES) -> Graph:
-    """Every node and edge (for exports), up to `max_nodes` nodes."""
+async def whole_graph(
+    store: GraphStore,
+    max_nodes: int = EXPORT_MAX_NODES,
+    rel_types: list[RelationshipType] | None = None,
+) -> Graph:
+    """Every node and edge (for exports), up to `max_nodes` nodes (``truncated`` past that),
+    edges only of `rel_types` when given."""
     nodes = await store.read(rq.all_nodes(store.dialect), {"limit": max_nodes + 1})
     b = _Builder(max_nodes)
     for row in nodes:
         b.add_node(row)
+    wanted = {t.value for t in rel_types} if rel_types else None
     edges = await store.read(rq.all_edges(store.dialect), {"limit": max_nodes * 20})
     for row in edges:
+        if wanted is not None and row["type"] not in wanted:
+            continue
         if row["source"] in b.nodes and row["target"] in b.nodes:
             b.add_edge(row)
     return b.graph()
 
 
-async def neighborhood_with_props(store: GraphStore, node_id: str, depth: int,
-                                  max_nodes: int = MAX_NODES) -> Graph:
-    """A neighbourhood with all node and edge properties (for exports): the induced subgraph."""
-    g = await neighborhood(store, node_id, depth, max_nodes)
+async def neighborhood_with_props(
+    store: GraphStore,
+    node_id: str,
+    depth: int,
+    max_nodes: int = MAX_NODES,
+    rel_types: list[RelationshipType] | None = None,
+) -> Graph:
+    """A neighbourhood with all node and edge properties (for exports): the induced subgraph
+    along `rel_types` (all types when None)."""
+    g = await neighborhood(store, node_id, depth, max_nodes, rel_types)
     ids = [n.id for n in g.nodes]
     described = await _describe(store, ids)
     b = _Builder(max_nodes)
     for nid in ids:
         b.add_node(described[nid])
     b.truncated = g.truncated
-    return await _induced(store, b, [])
+    return await _induced(store, b, [t.value for t in rel_types or ()])
