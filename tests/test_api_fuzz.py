@@ -590,7 +590,9 @@ async def test_deep_or_wide_filters_are_refused_before_the_store(app: Starlette)
         for depth in (MAX_FILTER_DEPTH, MAX_FILTER_DEPTH + 1, 10, 60, 120):
             where: Any = leaf
             for _ in range(depth):
-                where = {key: where if key == "NOT" else [where, {}]}
+                # a real sibling: `{}` matches everything, and an OR or AND with it collapses
+                # before any depth is left to refuse (nothing then reaches the store)
+                where = {key: where if key == "NOT" else [where, leaf]}
             cases.append((where, None if depth <= MAX_FILTER_DEPTH else "nested"))
     cases.append(({"OR": [leaf] * (MAX_FILTER_SIZE - 1)}, None))
     cases.append(({"OR": [leaf] * 1000}, "more than"))
