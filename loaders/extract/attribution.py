@@ -247,12 +247,16 @@ class Attributor:
             }
         ):
             name = name[0].lower() + name[1:]
+        return self._known_or_new(name, "Group")
+
+    def _known_or_new(self, name: str, kind: str) -> Speaker:
+        """The actor of that name if the actor stage has it, else a new speaker of `kind`."""
         aid = entity_id(Label.ACTOR, name)
-        existing = self.actors.actors.get(aid)
-        if existing is not None:
-            return Speaker(existing.id, existing.name)
-        self.state.new[aid] = (name, "Group")
-        return Speaker(aid, name, Label.ACTOR, "Group")
+        known = self.actors.actors.get(aid)
+        if known is not None:
+            return Speaker(known.id, known.name)
+        self.state.new.setdefault(aid, (name, kind))
+        return Speaker(aid, name, Label.ACTOR, kind)
 
     def _coordinated(self, view: PassageView, m: ActorMention) -> list[Speaker]:
         """Other speakers joined to the one at ``m`` by "and" or commas ("X and Y said")."""
@@ -391,12 +395,7 @@ class Attributor:
         name = " ".join(name.split())
         if not re.fullmatch(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}", name):
             return None
-        aid = entity_id(Label.ACTOR, name)
-        known = self.actors.actors.get(aid)
-        if known is not None:
-            return Speaker(known.id, known.name)
-        self.state.new[aid] = (name, "Person")
-        return Speaker(aid, name, Label.ACTOR, "Person")
+        return self._known_or_new(name, "Person")
 
     def _salient_person(self) -> Speaker | None:
         """With no antecedent yet, "he" is the person the document names most often."""
