@@ -123,6 +123,8 @@ class Report:
     def metric(self, key: str) -> float:
         if key == "stance.accuracy":
             return self.stance_accuracy
+        if key == "treatment.accuracy":
+            return self.treatment_accuracy
         if key == "traps.hits":
             return float(self.trap_hits)
         cat, kind = key.split(".")
@@ -351,7 +353,12 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
         hits = [p for p in ex.precedents if prec_match(g, p)]
         if hits:
             rep.treatment_n += 1
-            wanted = {g.get("treatment"), *(g.get("other_treatments") or [])}
+            # other treatments are given as names or as {treatment, by, evidence} records
+            others = [
+                o.get("treatment") if isinstance(o, dict) else o
+                for o in g.get("other_treatments") or []
+            ]
+            wanted = {g.get("treatment"), *others}
             rep.treatment_ok += int(treatments.get(hits[0].id, "mentions") in wanted)
 
     # events

@@ -51,6 +51,9 @@ class PrecedentEntry:
     regex: re.Pattern[str] | None
     cooccur: list[list[re.Pattern[str]]] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
+    needs_cue: bool = False
+    """Named as background more often than compared (a treaty in the news about its party):
+    a mention counts only where a comparison cue is in its sentence."""
 
 
 @dataclass(slots=True)
@@ -235,6 +238,7 @@ def load_ontology(path: str | None = None) -> Ontology:
             regex=_compile(phrases, list(p.get("patterns", []))),
             cooccur=cooc,
             actors=[f"actor:{a}" for a in p.get("actors", [])],
+            needs_cue=bool(p.get("needs_cue", False)),
         )
 
     actors: dict[str, ActorEntry] = {}

@@ -21,6 +21,8 @@ SEED_FLOORS = {
     "actors.precision": 0.95,
     "concepts.recall": 0.95,
     "precedents.recall": 0.95,
+    "precedents.precision": 0.95,
+    "treatment.accuracy": 0.95,
     "claims.recall": 0.9,
     "claims.precision": 0.9,
     "events.precision": 0.75,

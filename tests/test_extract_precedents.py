@@ -86,7 +86,55 @@ def test_considered_but_decided_against_is_named_briefly() -> None:
 
 
 def test_described_episode_found_by_pattern() -> None:
-    res = _run(
-        "Relations froze after the 1979 seizure of the American embassy in Tehran by students."
-    )
+    res = _run("Some recalled the 1979 seizure of the American embassy in Tehran by students.")
     assert "precedent:iran-hostage-crisis-1979" in res.precedents
+
+
+def test_an_episode_that_only_dates_the_present_is_no_precedent() -> None:
+    """A time anchor ("after the 2003 invasion") or a link ("ties to the 9/11 attacks") with no
+    comparison language in its sentence is background, not a precedent."""
+    for raw in (
+        "Relations froze after the 1979 seizure of the American embassy in Tehran by students.",
+        "The base has housed coalition troops since the 2003 invasion of Iraq.",
+        "Hundreds of soldiers died in the years following the 2003 invasion of Iraq.",
+        "The senator alleged a link between the group and the September 11 attacks.",
+        "Officials said the commander was responsible for the 1983 bombing of the Marine barracks.",
+    ):
+        assert _run(raw).precedents == {}, raw
+    # with a comparison cue in the sentence the same words are a comparison
+    res = _run("It was the deadliest attack on Americans since the 1983 Beirut barracks bombing.")
+    assert [m.treatment.value for m in res.mentions] == ["analogizes"]
+
+
+def test_an_episode_of_holding_back_distinguishes() -> None:
+    res = _run("Last summer the president called off strikes on Iran at the last minute.")
+    assert [m.treatment.value for m in res.mentions] == ["distinguishes"]
+    assert list(res.precedents) == ["precedent:trump-iran-strike-called-off-2019"]
+
+
+def test_background_entries_need_comparison_language() -> None:
+    """The nuclear deal is named in most news about Iran; it is a precedent only when set beside
+    the action, and a lapsed-premise word ("no longer") is not comparison language."""
+    assert (
+        _run(
+            "Tehran said it would no longer honour the limits of the 2015 nuclear deal."
+        ).precedents
+        == {}
+    )
+    res = _run("These are the same advisers who pushed the Iran nuclear deal past Congress.")
+    assert [m.treatment.value for m in res.mentions] == ["analogizes"]
+    assert list(res.precedents) == ["precedent:iran-nuclear-deal-2015"]
+
+
+def test_the_claimed_power_to_kill_anywhere_is_the_targeted_killing_practice() -> None:
+    res = _run(
+        "Presidents of both parties now assert a power to kill suspected enemies anywhere on "
+        "earth on the strength of secret evidence."
+    )
+    assert list(res.precedents) == ["precedent:us-drone-strikes-pakistan-yemen-somalia"]
+    assert _run("The new rules give police no power to kill anyone.").precedents == {}
+
+
+def test_an_echo_chamber_is_no_echo() -> None:
+    res = _run("Pundits in an echo chamber talked about the 1986 bombing of Libya.")
+    assert [m.treatment.value for m in res.mentions] == ["mentions"]

@@ -69,6 +69,12 @@ class ComparisonCues:
 
     analogize: re.Pattern[str]
     distinguish: re.Pattern[str]
+    lapsed: re.Pattern[str] | None
+    """The earlier episode's premises have lapsed ("long gone", "no longer"): distinguishes."""
+    restraint: re.Pattern[str] | None
+    """Holding back ("called off", "decided against"): distinguishes, even inside the name."""
+    background: re.Pattern[str] | None
+    """Words just before a mention that make it a time anchor or a link, not a comparison."""
     next_distinguish: re.Pattern[str]
     new_precedent: tuple[re.Pattern[str], ...]
     """Each with group ``np``: the noun phrase after the cue."""
@@ -97,6 +103,17 @@ def _load_cues(path: str) -> ComparisonCues:
     return ComparisonCues(
         analogize=bounded("analogize"),
         distinguish=bounded("distinguish"),
+        lapsed=bounded("lapsed") if data.get("lapsed") else None,
+        restraint=bounded("restraint") if data.get("restraint") else None,
+        background=(
+            re.compile(
+                rf"(?<![\w-])(?:{_alternation(data['background_before'])})\s+"
+                r"(?:(?:the|a|an|this|that|those|these)\s+)?(?:[\w.'’-]+\s+){0,2}$",
+                re.I,
+            )
+            if data.get("background_before")
+            else None
+        ),
         next_distinguish=bounded("next_sentence_distinguish"),
         new_precedent=tuple(
             re.compile(rf"(?<![\w-])(?:{c})\s+" + _NP, re.I) for c in data["new_precedent"]
@@ -149,28 +166,57 @@ class PrecedentResult:
     """Per precedent, the treatment most of its informative mentions give (first on a tie)."""
 
 
-def mention_treatment(text: str, start: int, end: int, cues: ComparisonCues) -> Treatment | None:
+def mention_treatment(
+    text: str, start: int, end: int, cues: ComparisonCues, strict: bool = False
+) -> Treatment | None:
     """The treatment the cue nearest to ``text[start:end]`` gives it, if any cue is there.
 
     A distinguishing cue that overlaps an analogizing one ("not the same as") wins over it.
     Cues before the mention are preferred: a cue after it counts at twice its distance, since
-    English usually puts the comparison word first ("unlike X", "compared it to X").
+    English usually puts the comparison word first ("unlike X", "compared it to X"). Holding
+    back ("called off") and lapsed premises ("long gone") distinguish too, unless ``strict``
+    asks for comparison language proper.
     """
     dist = [m.span() for m in cues.distinguish.finditer(text)]
+    if cues.lapsed and not strict:
+        dist += [m.span() for m in cues.lapsed.finditer(text)]
     ana = [
         m.span()
         for m in cues.analogize.finditer(text)
         if not any(ds < m.end() and m.start() < de for ds, de in dist)
     ]
+    held = (
+        [m.span() for m in cues.restraint.finditer(text)] if cues.restraint and not strict else []
+    )
     best: tuple[int, Treatment] | None = None
-    for treatment, spans in ((Treatment.DISTINGUISHES, dist), (Treatment.ANALOGIZES, ana)):
+    for treatment, spans, inner in (
+        (Treatment.DISTINGUISHES, dist, False),
+        (Treatment.ANALOGIZES, ana, False),
+        (Treatment.DISTINGUISHES, held, True),
+    ):
         for s, e in spans:
             if s < end and start < e:
-                continue  # a cue word inside the episode's own name
-            d = start - e if e <= start else 2 * (s - end)
+                if not inner:
+                    continue  # a cue word inside the episode's own name
+                d = 0  # "the called-off strike": the episode is one of holding back
+            else:
+                d = start - e if e <= start else 2 * (s - end)
             if best is None or d < best[0]:
                 best = (d, treatment)
     return best[1] if best else None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s)(?=[^.!?;:]*$)")
+
+
+def is_background(text: str, start: int, cues: ComparisonCues) -> bool:
+    """The mention at ``start`` is a time anchor or a link ("after the 2003 invasion", "ties
+    to the 1983 bombing"), read from the words just before it in its clause."""
+    if cues.background is None:
+        return False
+    m = _SENTENCE_START.search(text, 0, start)
+    head = text[m.end() if m else 0 : start]
+    return bool(cues.background.search(head[-160:]))
 
 
 def _fit_name(np: str, cues: ComparisonCues) -> str | None:
@@ -276,6 +322,28 @@ def _new_from_cues(
     return out
 
 
+def _is_precedent_here(
+    ctx: DocContext,
+    text: str,
+    s: int,
+    e: int,
+    key: str,
+    treatment: Treatment | None,
+    cues: ComparisonCues,
+) -> bool:
+    """Whether a curated episode's mention is a precedent here, not background.
+
+    With no cue in its sentence, an episode named as a time anchor or a link ("after the 2003
+    invasion", "ties to the 9/11 attacks") only dates or describes the present; and an entry
+    that news names as background all the time (``needs_cue``) counts only where comparison
+    language proper sets it beside the action.
+    """
+    if treatment is None and is_background(text, s, cues):
+        return False
+    entry = ctx.onto.precedents[key.removeprefix("precedent:")]
+    return not entry.needs_cue or mention_treatment(text, s, e, cues, strict=True) is not None
+
+
 def extract_precedents(ctx: DocContext) -> PrecedentResult:
     """Curated and newly found precedents, their mentions and treatments."""
     cues = comparison_cues()
@@ -292,6 +360,15 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
             if name:
                 found.append((m.start(), m.end(), "new-dist:" + name))
         for s, e, key in sorted(found):
+            treatment = (
+                Treatment.DISTINGUISHES
+                if key.startswith("new-dist:")
+                else mention_treatment(text, s, e, cues)
+            )
+            if key.startswith("precedent:") and not _is_precedent_here(
+                ctx, text, s, e, key, treatment, cues
+            ):
+                continue
             if key.startswith("precedent:"):
                 pid = key
                 entry = ctx.onto.precedents[pid.removeprefix("precedent:")]
@@ -305,11 +382,6 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
                 if pid not in precedents:
                     years = [d.value for d in find_dates(name, None) if d.value and d.explicit_year]
                     precedents[pid] = Precedent(pid, name, years[0] if years else None, None, [])
-            treatment = (
-                Treatment.DISTINGUISHES
-                if key.startswith("new-dist:")
-                else mention_treatment(text, s, e, cues)
-            )
             nxt = views[idx + 1].masked if idx + 1 < len(views) else ""
             if treatment is None and cues.next_distinguish.search(nxt):
                 treatment = Treatment.DISTINGUISHES
