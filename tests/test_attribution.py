@@ -132,3 +132,30 @@ def test_stance_after_a_concession_is_the_main_clauses() -> None:
     assert stance_of(text) is Stance.SUPPORTS
     assert stance_of("Although the strike was lawful, it was reckless.") is Stance.ATTACKS
     assert stance_of("The strike was not, it must be said, an assassination.") is Stance.SUPPORTS
+
+
+def test_stance_abstains_in_conditions_and_requirements() -> None:
+    # the law's requirement is stated, not met
+    assert stance_of("Self-defense requires an imminent threat.") is Stance.NEUTRAL
+    assert stance_of("The treaty includes an exception for self-defense.") is Stance.NEUTRAL
+    assert stance_of("If the raid was lawful, the ministry should say so.") is Stance.NEUTRAL
+    # a relative clause after the requirement asserts again
+    text = "The bar requires an imminent threat that the government has failed to identify."
+    assert stance_of(text) is Stance.ATTACKS
+
+
+def test_stance_ignores_phrases_that_only_hold_a_cues_word() -> None:
+    assert stance_of("There is no doubt that the raid was a war crime.") is Stance.ATTACKS
+    assert stance_of("There are legitimate concerns about the aftermath.") is Stance.NEUTRAL
+    assert stance_of("His crimes have been punished at last.") is Stance.SUPPORTS
+    assert stance_of("The rebels retaliated with rockets on Monday.") is Stance.NEUTRAL
+    assert stance_of('The minister vowed "harsh revenge" for the raid.') is Stance.ATTACKS
+
+
+def test_stance_reads_distancing_and_demands_for_answers() -> None:
+    text = "The government turned to the claim that it was acting in self-defense."
+    assert stance_of(text) is Stance.ATTACKS
+    assert stance_of("The senator complained that she was not notified.") is Stance.ATTACKS
+    assert stance_of("The government's case is not obviously implausible.") is Stance.SUPPORTS
+    text = "Legislators called on the ministry to brief them on the intelligence."
+    assert stance_of(text) is Stance.ATTACKS

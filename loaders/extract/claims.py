@@ -128,20 +128,23 @@ _ARGUED_SHARE = 0.5
 _ESSAY_ARGUING = 0.3
 _VOICE_MIN = 4
 _VOICE_MAJORITY = 0.75
+_VOICE_SHARE = 0.5
 
 
 def _argued_voice(claims: list[Claim]) -> None:
     """In an argued piece, the author's unmarked sentences carry the piece's stance.
 
-    A piece is argued when most of its claims are the author's own and those with a cue agree
-    (at least three in four of at least four): an op-ed that attacks a strike throughout does so
-    also in the sentences that name no cue. News, where the author mostly reports, is left as is.
+    A piece argues throughout when at least half of the author's own sentences carry a cue and
+    those agree (at least three in four of at least four): an op-ed that attacks a strike
+    throughout does so also in the sentences that name no cue. An analysis that argues now and
+    then (its background, history and the law stated without a cue) and news, where the author
+    mostly reports, are left as they are: their unmarked sentences are narrative.
     """
     own = [c for c in claims if c.modality == "authorial"]
     if not is_argued(claims):
         return
     marked = [c.stance for c in own if c.stance is not Stance.NEUTRAL]
-    if len(marked) < _VOICE_MIN:
+    if len(marked) < max(_VOICE_MIN, _VOICE_SHARE * len(own)):
         return
     for stance in (Stance.ATTACKS, Stance.SUPPORTS):
         if marked.count(stance) >= _VOICE_MAJORITY * len(marked):

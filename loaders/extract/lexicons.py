@@ -78,6 +78,12 @@ class StanceLexicon:
     """The same patterns behind the pre-filter: tried only where one of their words begins."""
     negator: re.Pattern[str]
     rejecting: re.Pattern[str]
+    not_cues: re.Pattern[str] | None
+    """Phrases holding a cue's word without its sense ("no doubt"): blanked before cues are read."""
+    conditions: re.Pattern[str] | None
+    """Words opening a condition ("if", "unless"): the cues after them in the clause abstain."""
+    requirements: re.Pattern[str] | None
+    """What the law asks ("requires", "an exception for"): the cues they govern abstain."""
     agreement: re.Pattern[str]
     rebuttal: re.Pattern[str]
 
@@ -139,6 +145,11 @@ def stance_lexicon() -> StanceLexicon:
     def words(key: str) -> re.Pattern[str]:
         return re.compile(r"\b(?:" + _alternation(data[key]) + ")", re.I)
 
+    def optional(key: str) -> re.Pattern[str] | None:
+        return (
+            re.compile(r"\b(?:" + _alternation(data[key]) + r")\b", re.I) if data.get(key) else None
+        )
+
     supports, attacks = words("supports"), words("attacks")
     return StanceLexicon(
         supports=supports,
@@ -147,6 +158,9 @@ def stance_lexicon() -> StanceLexicon:
         fast_attacks=Prefiltered(attacks),
         negator=re.compile(r"\b(?:" + _alternation(data["negators"]) + r")\b", re.I),
         rejecting=words("rejecting"),
+        not_cues=optional("not_cues"),
+        conditions=optional("conditions"),
+        requirements=optional("requirements"),
         agreement=words("agreement"),
         rebuttal=words("rebuttal"),
     )

@@ -4,8 +4,10 @@ Cues come from ``seeds/ontology/stance.yaml``. Each cue votes for or against; a 
 words before it ("not justified", "no evidence of an imminent attack") reverses it, and so does
 a rejecting verb in the same clause ("rejected the claim that it was self-defense"). After a
 concession ("There is much risk to come, but the action was legitimate"; "Although ..., X"),
-only the cues of the main clause count, if it has any. No cue: the claim is neutral (it is about
-something else, or only reports).
+only the cues of the main clause count, if it has any. Phrases that hold a cue's word without its
+sense ("no doubt", "legitimate concerns") are blanked first; cues inside a condition ("if it was
+lawful") or governed by a requirement ("requires an imminent threat") assert nothing and do not
+vote. No cue: the claim is neutral (it is about something else, or only reports).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _WORDS_BEFORE = 5
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b", re.I)
 _CONCESSIVE = re.compile(
     r"^\W*(?:although|though|even\s+though|even\s+if|while|despite)\b[^,]*,", re.I
 )
@@ -44,6 +47,43 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     return negated or rejected
 
 
+_NEXT_WORD = re.compile(r"\W*(?:\w+)?")
+
+
+def _suspended(text: str, start: int, end: int, lex: StanceLexicon) -> bool:
+    """The cue at ``start:end`` is inside a condition, governed by a requirement in its clause,
+    or the subject of one ("self-defense requires an imminent threat")."""
+    if lex.requirements is not None:
+        at = end
+        for _ in range(3):  # the cue's own next words: "self-defense (is only) lawful if"
+            gap = re.match(r"\W*", text[at:])
+            at += gap.end() if gap else 0
+            if lex.requirements.match(text, at):
+                return True
+            word = _NEXT_WORD.match(text, at)
+            if word is None or word.end() == at:
+                break
+            at = word.end()
+    before = text[:start]
+    clause_start = 0
+    for m in _CLAUSE_END.finditer(before):
+        clause_start = m.end()
+    clause = before[clause_start:]
+    if lex.conditions is not None and lex.conditions.search(clause):
+        return True
+    if lex.requirements is None:
+        return False
+    ends = [m.end() for m in lex.requirements.finditer(clause)]
+    return bool(ends) and not _RELATIVE.search(clause, ends[-1])
+
+
+def _blanked(text: str, lex: StanceLexicon) -> str:
+    """The text with its non-cue phrases ("no doubt") replaced by spaces (offsets kept)."""
+    if lex.not_cues is None:
+        return text
+    return lex.not_cues.sub(lambda m: " " * len(m.group()), text)
+
+
 def _score(text: str, lex: StanceLexicon) -> int:
     score = 0
     taken: list[tuple[int, int]] = []
@@ -52,6 +92,8 @@ def _score(text: str, lex: StanceLexicon) -> int:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "unlawful" is one cue, not also "lawful"
             taken.append(m.span())
+            if _suspended(text, m.start(), m.end(), lex):
+                continue
             score += -sign if _reversed(text, m.start(), lex) else sign
     return score
 
@@ -59,6 +101,7 @@ def _score(text: str, lex: StanceLexicon) -> int:
 def stance_of(text: str) -> Stance:
     """SUPPORTS, ATTACKS or NEUTRAL from the balance of the text's cues."""
     lex = stance_lexicon()
+    text = _blanked(text, lex)
     main = text
     contrasts = list(_CONTRAST.finditer(text))
     if contrasts:
