@@ -159,3 +159,18 @@ def test_stance_reads_distancing_and_demands_for_answers() -> None:
     assert stance_of("The government's case is not obviously implausible.") is Stance.SUPPORTS
     text = "Legislators called on the ministry to brief them on the intelligence."
     assert stance_of(text) is Stance.ATTACKS
+
+
+def test_stance_scope_of_distancing_ends_at_the_speakers_own_predicate() -> None:
+    text = 'An official described the claim that he was planning an attack as "an illogical leap."'
+    assert stance_of(text) is Stance.ATTACKS
+    text = "Critics tried to spin the justified raid into a reckless act."
+    assert stance_of(text) is Stance.SUPPORTS
+    assert stance_of("The evidence of an imminent attack is razor thin.") is Stance.ATTACKS
+    text = "The question of how imminent it was needs more information."
+    assert stance_of(text) is Stance.ATTACKS
+    assert stance_of('"Shameful, dangerous comment," the senator tweeted.') is Stance.NEUTRAL
+    assert stance_of("The minister praised the early warning systems.") is Stance.NEUTRAL
+    assert stance_of("He said so, even if one approves of the righteous decision.") is (
+        Stance.SUPPORTS
+    )

@@ -21,7 +21,11 @@ _WORDS_BEFORE = 5
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
-_RELATIVE = re.compile(r"\b(?:that|which|who|whom)\b", re.I)
+_PREDICATE = re.compile(r"\bas\s+(?:an?|the)\b|\bas\s+[\"“‘']", re.I)
+"""'described the claim that X as an illogical leap': what follows 'as' is the speaker's own
+word, outside the scope of the rejection or distancing before it."""
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|(?<!there\s)(?:is|are|was|were))\b", re.I)
+"""Where a requirement's object ends: a relative pronoun, or the finite verb of the clause."""
 _CONCESSIVE = re.compile(
     r"^\W*(?:although|though|even\s+though|even\s+if|while|despite)\b[^,]*,", re.I
 )
@@ -43,10 +47,15 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     part = re.sub(r",[^,]{1,40},", " ", before[part_start:])  # drop a parenthetical
     words = re.findall(r"[\w'’]+", part)[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
+    for m in _PREDICATE.finditer(before, clause_start):
+        clause_start = m.end()
     rejected = bool(lex.rejecting.search(before[clause_start:]))
     return negated or rejected
 
 
+_GOVERNED_WORDS = 6
+"""How far a requirement reaches: its object, not the clause's predicate ('the evidence of an
+imminent attack is razor thin')."""
 _NEXT_WORD = re.compile(r"\W*(?:\w+)?")
 
 
@@ -74,7 +83,10 @@ def _suspended(text: str, start: int, end: int, lex: StanceLexicon) -> bool:
     if lex.requirements is None:
         return False
     ends = [m.end() for m in lex.requirements.finditer(clause)]
-    return bool(ends) and not _RELATIVE.search(clause, ends[-1])
+    if not ends:
+        return False
+    governed = clause[ends[-1] :]
+    return len(governed.split()) <= _GOVERNED_WORDS and not _RELATIVE.search(governed)
 
 
 def _blanked(text: str, lex: StanceLexicon) -> str:
