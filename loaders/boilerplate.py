@@ -2,8 +2,9 @@
 
 Rules are written against the *kind* of furniture (cookie banners, newsletter and donation
 appeals, "Skip to" links, share buttons, copyright and legal footers, photo captions and credits,
-author bios, teaser bylines of unrelated headlines, stray one-character lines), never against the
-exact strings of one site. Repeated paragraphs (a photo caption shown twice, a standfirst or a
+author bios, teaser bylines of unrelated headlines, section promos and navigation lines that list
+labels without a sentence, stray one-character lines), never against the exact strings of one
+site. Repeated paragraphs (a photo caption shown twice, a standfirst or a
 pull quote that repeats a body sentence) are kept once, in the body. For scraped web pages the
 jusText algorithm (stop-word density plus context) judges what is left, and only the main
 cluster of body text survives, so that unrelated headlines at the foot of a page are dropped.
@@ -118,6 +119,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         r"^\s*write to\b.{0,80}@",
         r"^\s*follow (him|her|them|us|me)\b.{0,20}\bon (twitter|facebook|instagram|x)\b",
         r"^\s*visit\b.{0,60}\bhomepage\b",
+        r"^\s*contributing( writers?| reporters?| editors?)?\s*:",
+        r"^\s*send (your )?(letters|tips|comments|feedback|questions)\b.{0,60}@",
     ),
     # the messages of a sign-up form
     _p(
@@ -167,6 +170,8 @@ def boilerplate_reason(text: str) -> str:
         return "stray"
     if is_name_list(stripped):
         return "list"
+    if is_label_list(stripped):
+        return "promo"
     if not _ANY_PATTERN.search(stripped) and not _BIO.search(stripped):
         return ""
     cats: set[str] = set()
@@ -200,6 +205,42 @@ def is_name_list(text: str) -> bool:
         return False
     caps = sum(1 for w in words if w[0].isupper())
     return caps >= 0.9 * len(words)
+
+
+# Words a sentence of English can hardly do without: articles and determiners, pronouns,
+# prepositions, auxiliaries and modals, subordinators, negation. A block of three or more
+# coordinated items with none of them is a list of labels, not a clause.
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """a an the this that these those some any each every no not nor never
+    i me my we us our you your he him his she her it its they them their who whom whose which
+    what where when why how whether if because although though while unless since until
+    of in on at to for from with by about into onto over under after before between through
+    during against among without within across behind beyond upon toward towards than via
+    is are was were be been being am has have had do does did will would shall should can
+    could may might must said says say told asked""",
+    )
+)
+_LIST_SEPARATORS = re.compile(r"\s*(?:[,;|·•]|\s(?:and|or|&)\s)\s*", re.I)
+
+
+def is_label_list(text: str) -> bool:
+    """A promo or navigation line: three or more short coordinated labels and no sentence.
+
+    "Opinion, analysis and reviews" or "Politics | Business | Culture" lists sections or
+    categories; prose, even a terse one, has function words (an article, a preposition, an
+    auxiliary, a pronoun) between its nouns and a finite verb somewhere. Such a line has none.
+    """
+    words = _TOKEN.findall(text)
+    if not 3 <= len(words) <= 40:
+        return False
+    if any(w.lower().strip(".’'") in _FUNCTION_WORDS for w in words):
+        return False
+    items = [i for i in _LIST_SEPARATORS.split(text.strip().rstrip(".!…")) if i.strip()]
+    if len(items) < 3:
+        return False
+    return all(len(_TOKEN.findall(i)) <= 4 for i in items)
 
 
 _POST_SIGNATURE = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.boilerplate import boilerplate_reason, is_name_list
+from loaders.boilerplate import boilerplate_reason, is_label_list, is_name_list
 
 COUNTRIES = " ".join(["Albania Algeria Andorra Angola Argentina Armenia Aruba Australia"] * 6)
 
@@ -40,3 +40,31 @@ def test_contributor_and_contact_lines() -> None:
     assert boilerplate_reason("Write to Jane Roe at jane.roe@example.com.") == "credit"
     assert boilerplate_reason("Follow him on Twitter @someone.") == "credit"
     assert boilerplate_reason("The senator said she had not seen the intelligence.") == ""
+
+
+def test_a_line_of_section_labels_is_a_promo_not_a_passage() -> None:
+    # a section teaser, a navigation strip, a list of categories: labels with no clause
+    for line in (
+        "Opinion Columns, letters, editorials and guest essays.",
+        "News | Sports | Business | Entertainment | Lifestyle",
+        "Recipes, restaurant reviews, wine notes and travel guides",
+    ):
+        assert is_label_list(line), line
+        assert boilerplate_reason(line) == "promo", line
+
+
+def test_short_prose_with_a_list_in_it_stays() -> None:
+    for text in (
+        "Iran, Iraq and Syria were on the agenda.",
+        "Pompeo, Esper and Milley briefed the senators on Wednesday.",
+        "The strike was lawful, necessary and proportionate, the official said.",
+        "Guns, money and oil: that is what this war is about.",
+        "Democrats, Republicans agree: Congress must vote.",
+    ):
+        assert not is_label_list(text), text
+        assert boilerplate_reason(text) == "", text
+
+
+def test_contributor_and_letters_lines() -> None:
+    assert boilerplate_reason("Contributing: Jane Roe") == "credit"
+    assert boilerplate_reason("Send letters to opinion@example.com") == "credit"

@@ -138,3 +138,14 @@ def test_the_claimed_power_to_kill_anywhere_is_the_targeted_killing_practice() -
 def test_an_echo_chamber_is_no_echo() -> None:
     res = _run("Pundits in an echo chamber talked about the 1986 bombing of Libya.")
     assert [m.treatment.value for m in res.mentions] == ["mentions"]
+
+
+def test_a_name_used_as_a_type_analogizes() -> None:
+    res = _run("Critics warned that the siege could turn into another Benghazi.")
+    assert [(m.precedent_id, m.treatment.value) for m in res.mentions] == [
+        ("precedent:benghazi-attack-2012", "analogizes")
+    ]
+    # the episode as a news topic of its own is no comparison
+    assert (
+        _run("The Benghazi committee questioned the former secretary for hours.").precedents == {}
+    )
