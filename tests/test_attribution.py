@@ -174,3 +174,18 @@ def test_stance_scope_of_distancing_ends_at_the_speakers_own_predicate() -> None
     assert stance_of("He said so, even if one approves of the righteous decision.") is (
         Stance.SUPPORTS
     )
+
+
+def test_a_quotation_carried_over_paragraphs_is_the_speakers_throughout() -> None:
+    text = (
+        "A Ruritanian military attaché based in the region told reporters that the case was "
+        "strong.\n\n"
+        '"If it goes forward, the case is strong," the official, who asked not to be named, '
+        "said.\n\n"
+        '"On the face of it, the killing is probably illegal. Do they have a stronger case?\n\n'
+        '"I would assume so, but there is little chance of a trial."'
+    )
+    assert said_by(text, '"If it goes') == {"A Ruritanian military attaché"}
+    assert said_by(text, '"On the face') == {"A Ruritanian military attaché"}
+    assert said_by(text, "Do they have") == {"A Ruritanian military attaché"}
+    assert said_by(text, '"I would') == {"A Ruritanian military attaché"}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from kb.model import Label, entity_id
 from loaders.extract.actors import ActorMention, ActorResult
@@ -95,7 +94,7 @@ _LOCATIVE = re.compile(
     r"\s+(?:based\s+)?(?:in|at|from|with|for)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*|region|area|"
     r"country|capital)(?:\s+[A-Z][\w.'’-]*)*\s*$"
 )
-_RELATIVE = re.compile(r"\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
+_RELATIVE = re.compile(r",?\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
 _CONSEQUENCE = re.compile(
     r",\s*(?:prompting|leading|causing|forcing|drawing|sparking|spurring)\s+(?:[\w.'’-]+\s+){1,6}$"
 )
@@ -720,7 +719,7 @@ class Attributor:
             if not in_quote:
                 self._close_run(out, run_start)
         self._close_run(out, run_start)
-        self._standalone_quotes(out)
+        self._standalone_quotes(out, paragraphs)
         for att in out:
             if not att.speakers:
                 att.speakers = [self.voice]
@@ -742,14 +741,36 @@ class Attributor:
                 a.speakers, a.attributed, a.own = list(named.speakers), True, False
 
     @staticmethod
-    def _standalone_quotes(out: list[Attribution]) -> None:
-        """A sentence that is only a quotation continues the speaker quoted just before."""
-        for prev, att in pairwise(out):
+    def _standalone_quotes(out: list[Attribution], paragraphs: list[int]) -> None:
+        """A sentence that is only a quotation continues the speaker quoted just before; so
+        does a paragraph that opens a quotation and never closes it (news English carries a
+        quotation over paragraphs by leaving the closing mark off all but the last), every
+        sentence of it."""
+        i = 1
+        while i < len(out):
+            prev, att = out[i - 1], out[i]
             body = att.view.masked.strip()
+            i += 1
             if att.speakers or not prev.attributed or not prev.speakers:
                 continue
-            if body[:1] in {_OPEN, '"'} and body.rstrip(".")[-1:] in {_CLOSE, '"'}:
+            if body[:1] not in {_OPEN, '"'}:
+                continue
+            if body.rstrip(".")[-1:] in {_CLOSE, '"'}:
                 att.speakers, att.attributed, att.own = list(prev.speakers), True, False
+                continue
+            j = i - 1  # the sentences of this paragraph: does the quotation ever close?
+            para = [k for k in range(j, len(out)) if paragraphs[k] == paragraphs[j]]
+            marks = "".join(ch for k in para for ch in out[k].view.masked if ch in '“”"')
+            opened = marks[:1]
+            if (
+                len(marks) == 1
+                and opened in {_OPEN, '"'}
+                and not any(out[k].speakers for k in para)
+            ):
+                for k in para:
+                    a_k = out[k]
+                    a_k.speakers, a_k.attributed, a_k.own = list(prev.speakers), True, False
+                i = para[-1] + 1
 
     @property
     def new_actors(self) -> dict[str, tuple[str, str]]:
