@@ -53,7 +53,7 @@ from graphql import (
 )
 
 from bench.corpus import write_corpus
-from bench.floor import FLOORS
+from bench.floor import FLOOR_CYPHER, FLOORS
 from bench.ingest import proc_mem
 from bench.naive import NESTED_QUERY
 from bench.stores import LABELS, STORES, backend
@@ -377,10 +377,18 @@ class Config:
     """uvicorn worker processes of the API servers (the product's and the naive one)."""
     ingest_only: bool = False
     """Measure ingestion only (no API, floor or naive runs)."""
+    data: Path | None = None
+    """A store ingested by an earlier run (`--work`'s data-<size>): no corpus, no ingestion."""
+    floors: bool = True
+    """Run each operation's floor (`bench.floor`) beside it at the first concurrency."""
 
 
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def loadavg() -> float:
+    return round(os.getloadavg()[0], 2)
 
 
 def load(cfg: Config, url: str, query: str, variables: list[dict[str, Any]], conc: int,
@@ -388,7 +396,22 @@ def load(cfg: Config, url: str, query: str, variables: list[dict[str, Any]], con
     job = {"url": url, "query": query, "variables": variables, "concurrency": conc,
            "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
            "operation_name": operation}
-    return run_json("bench.loadgen", job, timeout=cfg.duration + 300)
+    before = loadavg()
+    out = run_json("bench.loadgen", job, timeout=cfg.duration + 300)
+    out["load"] = [before, loadavg()]
+    return out
+
+
+def floor_run(cfg: Config, data: Path, name: str, variables: list[dict[str, Any]], conc: int,
+              env: dict[str, str] | None) -> dict[str, Any]:
+    """An operation's floor (`bench.floor`), in its own process, as the load generator runs."""
+    before = loadavg()
+    out = run_json("bench.floor", {
+        "data_dir": str(data), "floor": name, "variables": variables, "concurrency": conc,
+        "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup},
+        timeout=cfg.duration + 300, env=env)
+    out["load"] = [before, loadavg()]
+    return out
 
 
 def bench_size(cfg: Config, size: int, ops: list[Operation], store: Any) -> dict[str, Any]:
@@ -397,6 +420,13 @@ def bench_size(cfg: Config, size: int, ops: list[Operation], store: Any) -> dict
     work = cfg.work if store.name == "falkordb" else cfg.work / store.name
     corpus = work / f"corpus-{size}"
     data = work / f"data-{size}"
+    if cfg.data is not None:  # a store an earlier run ingested: queries only
+        data = cfg.data
+        out["corpus_s"], out["corpus_bytes"] = None, None
+        out["ingest"] = {"reused": str(data)}
+        with store.size(data):
+            _bench_size(cfg, size, ops, out, corpus, data, store)
+        return out
     data.mkdir(parents=True)
     t0 = time.perf_counter()
     write_corpus(corpus, size, cfg.seed)
@@ -413,11 +443,14 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
                 corpus: Path, data: Path, store: Any) -> None:
     env = store.env(data)
     tag = f"{store.label}, {size} docs"
-    log(f"{tag}: corpus written in {out['corpus_s']:.1f} s; ingesting")
-    out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)], env=env)
-    ing = out["ingest"]
-    log(f"{tag}: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
-        f"{ing['failed']} failed)")
+    if cfg.data is not None:
+        log(f"{tag}: the store ingested earlier in {data}; no ingestion")
+    else:
+        log(f"{tag}: corpus written in {out['corpus_s']:.1f} s; ingesting")
+        out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)], env=env)
+        ing = out["ingest"]
+        log(f"{tag}: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
+            f"{ing['failed']} failed)")
     if cfg.ingest_only:
         return
     pools = asyncio.run(graph_pools(store.store(data)))
@@ -425,6 +458,7 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
     full = size == cfg.query_size
     out["queries"] = {}
     out["skipped"] = {}
+    out["floors"] = {}
     nested_vars = [{"concept": name} for name in pools.get("concept_name", [])]
     with Server("bench.serve:product", data, env, cfg.workers) as api:
         for op in ops:
@@ -449,6 +483,11 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
                 log(f"{tag}: {op.name} at concurrency {conc}")
                 out["queries"][op.name]["runs"][str(conc)] = load(
                     cfg, api.url, op.text, variables, conc, op.name)
+            if full and cfg.floors and op.name in FLOORS:
+                conc = levels[0]
+                log(f"{tag}: {op.name}'s floor at concurrency {conc}")
+                out["floors"][op.name] = {"concurrency": conc, **floor_run(
+                    cfg, data, op.name, variables, conc, env)}
         out["api_memory"] = api.memory()
         server_pid = store.server_pid(data)
         out["api_store_memory"] = proc_mem(server_pid) if server_pid else {}
@@ -464,10 +503,7 @@ def side_by_side(cfg: Config, data: Path, nested_vars: list[dict[str, Any]],
         return out
     for conc in cfg.concurrency:
         log(f"floor at concurrency {conc}")
-        out["floor"][str(conc)] = run_json("bench.floor", {
-            "data_dir": str(data), "floor": "nested", "variables": nested_vars,
-            "concurrency": conc, "requests": cfg.requests, "duration": cfg.duration,
-            "warmup": cfg.warmup}, timeout=cfg.duration + 300, env=env)
+        out["floor"][str(conc)] = floor_run(cfg, data, "nested", nested_vars, conc, env)
     with Server("bench.serve:naive", data, env, cfg.workers) as naive:
         for conc in cfg.concurrency:
             log(f"naive resolvers at concurrency {conc}")
@@ -542,6 +578,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="uvicorn worker processes per API server (default: as `kb serve`)")
     ap.add_argument("--ingest-only", action="store_true",
                     help="measure ingestion only (no queries, floor or naive runs)")
+    ap.add_argument("--data", type=Path,
+                    help="measure the queries on a store an earlier run ingested and kept "
+                         "(`--work DIR --ingest-only` leaves it in DIR/data-<size>): no corpus, "
+                         "no ingestion; one size, FalkorDB only")
+    ap.add_argument("--no-floors", action="store_true",
+                    help="do not run each operation's floor beside it (the nested operation's "
+                         "side by side still runs)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     ap.add_argument("--what", help="name part of the results file (default: from the sizes)")
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
@@ -561,11 +604,14 @@ def main(argv: list[str] | None = None) -> int:
     query_size = args.query_size or (10_000 if 10_000 in sizes else max(sizes))
     if query_size not in sizes:
         ap.error("--query-size must be one of the sizes")
+    if args.data is not None and (len(sizes) != 1 or args.store != "falkordb"
+                                  or not (args.data / "appendonlydir").is_dir()):
+        ap.error("--data takes a FalkorDB data folder an earlier run kept, with one --sizes")
     work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cfg = Config(sizes, query_size, [int(c) for c in args.concurrency.split(",")],
                  args.requests, args.duration, args.warmup, args.queries, args.seed, work,
-                 max(1, args.workers), args.ingest_only)
+                 max(1, args.workers), args.ingest_only, args.data, not args.no_floors)
     ops = load_operations(cfg.queries)
     stores = list(STORES) if args.store == "both" else [args.store]
     log(f"{len(ops)} operations in {cfg.queries}; sizes {sizes}; stores {stores}; "
@@ -581,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": sizes, "query_size": query_size, "concurrency": cfg.concurrency,
             "requests": cfg.requests, "duration": cfg.duration, "warmup": cfg.warmup,
             "seed": cfg.seed, "queries": str(cfg.queries), "workers": cfg.workers,
-            "ingest_only": cfg.ingest_only},
+            "ingest_only": cfg.ingest_only,
+            "data": str(cfg.data) if cfg.data else None, "floors": cfg.floors},
         "operations": [{"name": o.name, "file": o.file, "kind": o.kind} for o in ops],
         "store": args.store, "load_start": f"{os.getloadavg()[0]:.2f}", "notes": args.note,
     }
@@ -614,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         _short(s) for s in sizes)
     stem = f"{dt.date.today().isoformat()}-{what}"
     (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
-    text = render(results, FLOORS["nested"], NESTED_QUERY)
+    text = render(results, FLOOR_CYPHER["ImminentThreatClaims"][0], NESTED_QUERY)
     (args.out / f"{stem}.md").write_text(text)
     print(text)
     log(f"wrote {args.out / (stem + '.md')} in {results['total_s']:.0f} s")

@@ -80,6 +80,15 @@ def test_smoke_run_reports_every_figure(tmp_path: Path) -> None:
     sbs = q["side_by_side"]
     assert set(sbs["floor"]) == set(sbs["naive"]) == {"1", "2"}
     assert re.search(r"\| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| .* \| [\d.]+× \| [\d.]+× \|", report)
+    # every operation of graphql/queries beside its floor, with the ratio and a verdict
+    floors = q["floors"]
+    assert set(floors) == {o["name"] for o in res["operations"]
+                           if o["file"].endswith(".graphql")}, set(floors)
+    assert all(f["errors"] == 0 and f["n"] > 0 and f["load"] for f in floors.values()), floors
+    beside = report.split("## Every operation beside its floor", 1)[1].split("\n## ", 1)[0]
+    for name in floors:
+        assert re.search(rf"\| `{name}` \| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+× \| "
+                         r"(met|\*\*missed\*\*) \|", beside), name
     kinds = {o["kind"] for o in res["operations"]}
     assert {"nested", "neighborhood", "path", "search"} <= kinds
     scaling = report.split("## Scaling", 1)[1]
@@ -87,5 +96,6 @@ def test_smoke_run_reports_every_figure(tmp_path: Path) -> None:
     assert q["api_memory"].get("VmRSS") and q["api_memory"].get("VmHWM")
     assert "## API process memory" in report
     targets = report.split("## Targets", 1)[1].split("## Ingestion", 1)[0]
-    for phrase in ("docs/s", "10k / 1k", "floor", "naive", "p99", "errors", "RSS"):
+    for phrase in ("docs/s", "10k / 1k", "floor", "naive", "p99", "errors", "RSS",
+                   "every operation: GraphQL p50"):
         assert phrase in targets, phrase
