@@ -115,6 +115,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         "credit",
         400,
         r"\bcontributed (to )?(this )?(report|reporting|story)\b",
+        r"\b(writers?|reporters?|correspondents?)\b.{0,200}\bcontributed\s*\.?\s*$",
         r"^\W*with (additional )?reporting (by|from)\b",
         r"^\s*write to\b.{0,80}@",
         r"^\s*follow (him|her|them|us|me)\b.{0,20}\bon (twitter|facebook|instagram|x)\b",
@@ -237,6 +238,8 @@ def is_label_list(text: str) -> bool:
         return False
     if any(w.lower().strip(".’'") in _FUNCTION_WORDS for w in words):
         return False
+    if any(len(w) > 4 and w.islower() and w.rstrip(".").endswith("ed") for w in words):
+        return False  # a past tense: "Pelosi, Schumer and Sanders objected." is a sentence
     items = [i for i in _LIST_SEPARATORS.split(text.strip().rstrip(".!…")) if i.strip()]
     if len(items) < 3:
         return False

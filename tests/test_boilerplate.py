@@ -60,6 +60,7 @@ def test_short_prose_with_a_list_in_it_stays() -> None:
         "The strike was lawful, necessary and proportionate, the official said.",
         "Guns, money and oil: that is what this war is about.",
         "Democrats, Republicans agree: Congress must vote.",
+        "Pelosi, Schumer and Sanders objected.",
     ):
         assert not is_label_list(text), text
         assert boilerplate_reason(text) == "", text
@@ -68,3 +69,4 @@ def test_short_prose_with_a_list_in_it_stays() -> None:
 def test_contributor_and_letters_lines() -> None:
     assert boilerplate_reason("Contributing: Jane Roe") == "credit"
     assert boilerplate_reason("Send letters to opinion@example.com") == "credit"
+    assert boilerplate_reason("Staff writers Jane Roe and John Doe contributed.") == "credit"
