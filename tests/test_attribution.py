@@ -189,3 +189,11 @@ def test_a_quotation_carried_over_paragraphs_is_the_speakers_throughout() -> Non
     assert said_by(text, '"On the face') == {"A Ruritanian military attaché"}
     assert said_by(text, "Do they have") == {"A Ruritanian military attaché"}
     assert said_by(text, '"I would') == {"A Ruritanian military attaché"}
+
+
+def test_the_speakers_half_of_a_quotation_cut_at_its_question_mark_is_no_claim() -> None:
+    text = (
+        "President Jon Varga spoke on Friday.\n\n"
+        '"Here is a question: What will Varga not say?" asked columnist Mika Lund.'
+    )
+    assert said_by(text, "asked columnist") == set()

@@ -19,10 +19,12 @@ from loaders.extract.actors import ActorResult
 from loaders.extract.attribution import Attribution, Attributor
 from loaders.extract.concepts import ConceptMention
 from loaders.extract.context import DocContext
+from loaders.extract.lexicons import attribution_lexicon
 from loaders.extract.precedents import PrecedentResult
 from loaders.extract.stance import agrees, rebuts, stance_of
 
 _MIN_WORDS = 3
+_QUOTES = re.compile(r"[“”\"]")
 _CONTENT_WORD = re.compile(r"[a-z]{4,}")
 _SHARED_TERMS = 3
 """Content words two claims must share to be about the same matter when no concept links them
@@ -46,10 +48,23 @@ class ClaimResult:
     """actor id -> (name, type) of collective speakers created here"""
 
 
+_FIRST_WORD = re.compile(r"\W*([a-z]+)\b")
+
+
+def _attribution_tail(words: str) -> bool:
+    """'asked columnist Jane Roe.': the speaker's half of a quotation the sentence splitter cut
+    after its question mark; it names who spoke and asserts nothing."""
+    m = _FIRST_WORD.match(words)
+    return bool(m) and m.group(1) in attribution_lexicon().lemma and not _QUOTES.search(words)
+
+
 def _keep(att: Attribution, ctx: DocContext) -> bool:
-    """Sentences too short to assert anything, and unattributed questions, are no claims."""
+    """Sentences too short to assert anything, the speaker's half of a quotation cut in two,
+    and unattributed questions are no claims."""
     words = ctx.raw[att.start : att.end]
     if len(words.split()) < _MIN_WORDS or att.end - att.start < 8:
+        return False
+    if _attribution_tail(words):
         return False
     return att.attributed or not words.rstrip(' "”’').endswith("?")
 
