@@ -149,3 +149,47 @@ def test_a_name_used_as_a_type_analogizes() -> None:
     assert (
         _run("The Benghazi committee questioned the former secretary for hours.").precedents == {}
     )
+
+
+def test_comparison_language_of_commentary() -> None:
+    cases = {
+        "She compared the killing of the general to the 1986 bombing of Libya.": "analogizes",
+        "Critics likened the strike to the 1979 Soviet invasion of Afghanistan.": "analogizes",
+        "The operation resembled the Gulf of Tonkin incident.": "analogizes",
+        "The episode invites comparisons with the Cuban missile crisis.": "analogizes",
+        "The raid is not unprecedented: it follows the Entebbe raid.": "analogizes",
+        "The precedent here is the killing of Abu Bakr al-Baghdadi.": "analogizes",
+        "The 2011 intervention in Libya was never authorized by Congress either.": "analogizes",
+        "This is no different from the raid on bin Laden.": "analogizes",
+        "This is different from the raid that killed al-Baghdadi.": "distinguishes",
+        "The strike contrasts sharply with the Yamamoto shoot-down.": "distinguishes",
+    }
+    for raw, want in cases.items():
+        got = [m.treatment.value for m in _run(raw).mentions]
+        assert got == [want], (raw, got)
+
+
+def test_the_more_specific_episode_wins() -> None:
+    res = _run("Critics likened the strike to the 1979 Soviet invasion of Afghanistan.")
+    assert list(res.precedents) == ["precedent:soviet-invasion-of-afghanistan-1979"]
+    # an earlier year cannot name a later episode
+    assert _run("Some recalled the 1979 invasion of Afghanistan.").precedents.keys() != {
+        "precedent:afghanistan-war-2001"
+    }
+
+
+def test_citing_an_example_leaves_the_treatment_to_what_follows() -> None:
+    raw = (
+        "The example usually cited is the shooting down of Yamamoto in 1943. "
+        "But that happened in a declared war."
+    )
+    res = _run(raw)
+    assert res.treatments["precedent:yamamoto-shoot-down-1943"].value != "analogizes"
+
+
+def test_new_precedent_names_after_widened_cues() -> None:
+    res = _run("Critics compared the decision with the 2014 Israeli raid on a Gaza tunnel network.")
+    assert [p.name for p in res.precedents.values()] == [
+        "2014 Israeli raid on a Gaza tunnel network"
+    ]
+    assert _run("The senator compared the president to a reckless gambler.").precedents == {}

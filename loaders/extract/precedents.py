@@ -69,6 +69,8 @@ class ComparisonCues:
 
     analogize: re.Pattern[str]
     distinguish: re.Pattern[str]
+    citing: re.Pattern[str] | None
+    """An episode brought up as an example ("invoked", "the classic case"): no treatment."""
     lapsed: re.Pattern[str] | None
     """The earlier episode's premises have lapsed ("long gone", "no longer"): distinguishes."""
     restraint: re.Pattern[str] | None
@@ -103,6 +105,7 @@ def _load_cues(path: str) -> ComparisonCues:
     return ComparisonCues(
         analogize=bounded("analogize"),
         distinguish=bounded("distinguish"),
+        citing=bounded("citing") if data.get("citing") else None,
         lapsed=bounded("lapsed") if data.get("lapsed") else None,
         restraint=bounded("restraint") if data.get("restraint") else None,
         background=(
@@ -206,17 +209,20 @@ def mention_treatment(
     return best[1] if best else None
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s)(?=[^.!?;:]*$)")
-
-
 def is_background(text: str, start: int, cues: ComparisonCues) -> bool:
     """The mention at ``start`` is a time anchor or a link ("after the 2003 invasion", "ties
-    to the 1983 bombing"), read from the words just before it in its clause."""
+    to the 1983 bombing"), read from the words just before it in its clause, unless those
+    words are part of comparison language ("the deadliest attack since ...")."""
     if cues.background is None:
         return False
-    m = _SENTENCE_START.search(text, 0, start)
-    head = text[m.end() if m else 0 : start]
-    return bool(cues.background.search(head[-160:]))
+    lo = max(0, start - 160)  # the passage is a sentence; the cue must end at the mention
+    b = cues.background.search(text, lo, start)
+    if not b:
+        return False
+    for cue in (cues.analogize, cues.distinguish):
+        if any(c.start() < b.end() and b.start() < c.end() for c in cue.finditer(text, lo, start)):
+            return False
+    return True
 
 
 def _fit_name(np: str, cues: ComparisonCues) -> str | None:
@@ -304,6 +310,27 @@ def _curated(ctx: DocContext, view: PassageView) -> list[tuple[int, int, str]]:
     return found
 
 
+_YEAR_BEFORE = re.compile(r"\b((?:1[5-9]|20)\d\d)\W{0,3}\s*(?:[A-Z][\w.'’-]*\s+){0,2}$")
+
+
+def _most_specific(
+    ctx: DocContext, text: str, found: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Curated mentions without those another entry's longer mention contains, and without
+    those a year before the episode names ("the 1979 invasion of Afghanistan" is not the
+    2001 one: an earlier year cannot name a later episode)."""
+    out = []
+    for s, e, key in found:
+        if any(k != key and s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, k in found):
+            continue
+        entry = ctx.onto.precedents[key.removeprefix("precedent:")]
+        y = _YEAR_BEFORE.search(text, max(0, s - 40), s)
+        if y and entry.date and int(y.group(1)) < entry.date.year:
+            continue
+        out.append((s, e, key))
+    return out
+
+
 def _new_from_cues(
     text: str, found: list[tuple[int, int, str]], cues: ComparisonCues
 ) -> list[tuple[int, int, str]]:
@@ -338,10 +365,14 @@ def _is_precedent_here(
     that news names as background all the time (``needs_cue``) counts only where comparison
     language proper sets it beside the action.
     """
-    if treatment is None and is_background(text, s, cues):
+    if is_background(text, s, cues):
         return False
     entry = ctx.onto.precedents[key.removeprefix("precedent:")]
-    return not entry.needs_cue or mention_treatment(text, s, e, cues, strict=True) is not None
+    return (
+        not entry.needs_cue
+        or mention_treatment(text, s, e, cues, strict=True) is not None
+        or bool(cues.citing and cues.citing.search(text))
+    )
 
 
 def extract_precedents(ctx: DocContext) -> PrecedentResult:
@@ -352,7 +383,7 @@ def extract_precedents(ctx: DocContext) -> PrecedentResult:
     views = [v for v in ctx.views if not (v.caption or v.duplicate or v.headline)]
     for idx, view in enumerate(views):
         text = view.masked
-        found = _curated(ctx, view)
+        found = _most_specific(ctx, text, _curated(ctx, view))
         found += _new_from_cues(text, found, cues)
         for m in _considered(text) if "considered" in text else ():
             subj = re.sub(r"^.*\b(?:that|whether)\s+", "", m.group("subj")).strip()
