@@ -197,3 +197,10 @@ def test_the_speakers_half_of_a_quotation_cut_at_its_question_mark_is_no_claim()
         '"Here is a question: What will Varga not say?" asked columnist Mika Lund.'
     )
     assert said_by(text, "asked columnist") == set()
+
+
+def test_stance_of_taking_or_opposing_the_actions_side() -> None:
+    assert stance_of("The senator defended the strike on Sunday.") is Stance.SUPPORTS
+    assert stance_of("Most lawmakers opposed the decision.") is Stance.ATTACKS
+    assert stance_of("Critics called the raid unwise and an abuse of power.") is Stance.ATTACKS
+    assert stance_of("The strike made the region safer.") is Stance.SUPPORTS
