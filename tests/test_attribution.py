@@ -204,3 +204,13 @@ def test_stance_of_taking_or_opposing_the_actions_side() -> None:
     assert stance_of("Most lawmakers opposed the decision.") is Stance.ATTACKS
     assert stance_of("Critics called the raid unwise and an abuse of power.") is Stance.ATTACKS
     assert stance_of("The strike made the region safer.") is Stance.SUPPORTS
+
+
+def test_a_quotation_owned_by_a_speakers_noun_of_saying_is_the_speakers() -> None:
+    text = (
+        "President Jon Varga addressed the nation on Wednesday.\n\n"
+        "Even so, Varga’s takeaway was that “the enemy appears to be standing down.”\n\n"
+        "That marked a change from his warning a day earlier that “they will be hit hard.”"
+    )
+    assert said_by(text, "Even so") == {"Jon Varga"}
+    assert said_by(text, "That marked") == {"Jon Varga"}

@@ -595,6 +595,28 @@ class Attributor:
                         out.append(sp)
         return out
 
+    def _possessed_quote(self, view: PassageView) -> list[Speaker]:
+        """ "Trump's takeaway was that “...”", "his warning a day earlier that “...”": in a
+        sentence with no reporting verb, the quotation a speaker's noun of saying introduces is
+        that speaker's claim."""
+        pattern = self.lex.possessed_quote
+        m = pattern.search(view.masked) if pattern is not None else None
+        if m is None:
+            return []
+        pos = m.group("pos")
+        if pos[0] in "'’":
+            at = view.start + m.start("pos")
+            owner = [mm for mm in self.actors.in_span(view.start, at) if mm.end == at]
+            sp = self._actor(owner[-1]) if owner else None
+            return [sp] if sp else []
+        if pos.lower() == "their":
+            return list(self.state.last_plural)
+        if self.state.last_person:
+            name = dict(self._people()).get(self.state.last_person)
+            if name:
+                return [Speaker(self.state.last_person, name)]
+        return []
+
     def _attributes_previous(self, view: PassageView, out: list[Attribution]) -> list[Speaker]:
         """A sentence that opens on an inverted reporting verb ("asked columnist Jane Roe.")
         names the speaker of the quotation the sentence splitter cut off before it."""
@@ -700,6 +722,8 @@ class Attributor:
             speakers = signed.get(i) or self.own(view, continues)
             if not speakers:
                 speakers = self._attributes_previous(view, out)
+            if not speakers:
+                speakers = self._possessed_quote(view)
             extras.append([sp for sp in self.embedded(view) if sp not in speakers])
             att = Attribution(
                 view, speakers, view.start + s, view.start + e, bool(speakers), bool(speakers)

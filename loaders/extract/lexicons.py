@@ -54,6 +54,8 @@ class AttributionLexicon:
     not_person_words: frozenset[str]
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
+    possessed_quote: re.Pattern[str] | None = None
+    """"X's warning that “...”": group ``pos`` is the possessive ('s, his, her, their)."""
 
     def verbs(self, text: str) -> list[re.Match[str]]:
         """The reporting verbs of a text, in order: what ``verb.finditer`` finds, found by a
@@ -125,6 +127,15 @@ def attribution_lexicon() -> AttributionLexicon:
         rf"(?i:{head_re}))\s*$",
     )
     pron = data.get("pronouns") or {}
+    nouns = "|".join(map(re.escape, sorted(data.get("speech_nouns") or [], key=len, reverse=True)))
+    possessed = (
+        re.compile(
+            r"(?P<pos>['’]s|\b(?:[Hh]is|[Hh]er|[Tt]heir))\s+(?:[\w-]+\s+){0,2}?"
+            rf"(?:{nouns})s?\b[^“”\"]{{0,50}}?\s+that\s*[“\"]"
+        )
+        if nouns
+        else None
+    )
     return AttributionLexicon(
         verb=verb_re,
         lemma=lemma,
@@ -135,6 +146,7 @@ def attribution_lexicon() -> AttributionLexicon:
         not_person_words=frozenset(data.get("not_person_words") or []),
         person_pronouns=frozenset(pron.get("person") or []),
         group_pronouns=frozenset(pron.get("group") or []),
+        possessed_quote=possessed,
     )
 
 
