@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -87,6 +89,14 @@ async def test_variable_length_traversal(store: GraphStore, hops: int, expected:
     assert {r["id"] for r in rows} == expected
 
 
+async def _one_path(store: GraphStore, source: str, target: str, hops: int,
+                    exclude: Sequence[str] = (), types: Sequence[str] = ()) -> Any:
+    """The only shortest path asked for, or None."""
+    found = await store.shortest_paths(source, target, hops, exclude, types)
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
 async def test_shortest_path_leaves_out_excluded_labels(store: GraphStore) -> None:
     """a0 - p (a passage) - a1 is the short way; a0 - c - x - a1 the one without passages."""
     rows = GraphRows()
@@ -100,31 +110,58 @@ async def test_shortest_path_leaves_out_excluded_labels(store: GraphStore) -> No
     rows.edge(RelType.ABOUT, Label.CLAIM, "claim:c", Label.ACTOR, "actor:x")
     rows.edge(RelType.MEMBER_OF, Label.ACTOR, "actor:x", Label.ACTOR, "actor:a1")
     await store.write_batch(rows.statements(store.dialect))
-    short = await store.shortest_path("actor:a0", "actor:a1", 6)
+    short = await _one_path(store, "actor:a0", "actor:a1", 6)
     assert short is not None and short["nodes"] == ["actor:a0", "passage:p", "actor:a1"]
-    around = await store.shortest_path("actor:a0", "actor:a1", 6, exclude=["Passage"])
+    around = await _one_path(store, "actor:a0", "actor:a1", 6, exclude=["Passage"])
     assert around is not None
     assert around["nodes"] == ["actor:a0", "claim:c", "actor:x", "actor:a1"]
-    assert await store.shortest_path("actor:a0", "actor:a1", 2, exclude=["Passage"]) is None
-    # an excluded label at an end is still an end
-    assert await store.shortest_path("passage:p", "actor:x", 6, exclude=["Passage"])
+    assert await _one_path(store, "actor:a0", "actor:a1", 2, exclude=["Passage"]) is None
+    # an excluded label at an end is still an end, at either end and at one hop
+    assert await _one_path(store, "passage:p", "actor:x", 6, exclude=["Passage"])
+    assert await _one_path(store, "actor:a0", "passage:p", 1, exclude=["Passage"])
+    # only edges of the types asked for
+    typed = await _one_path(store, "actor:a0", "actor:a1", 6,
+                            types=["ASSERTS", "ABOUT", "MEMBER_OF"])
+    assert typed is not None and typed["nodes"] == around["nodes"]
+    assert [r["type"] for r in typed["rels"]] == ["ASSERTS", "ABOUT", "MEMBER_OF"]
+    assert await _one_path(store, "actor:a0", "actor:a1", 6, types=["ASSERTS", "ABOUT"]) is None
+
+
+async def test_all_shortest_paths_of_a_diamond(store: GraphStore) -> None:
+    """s - m1..m3 - t: three shortest paths of two hops, and a longer one that never counts."""
+    rows = GraphRows()
+    for aid in ("s", "t", "m1", "m2", "m3", "l1", "l2"):
+        rows.node(Label.ACTOR, f"actor:{aid}", name=aid)
+    for mid in ("m1", "m2", "m3"):
+        rows.edge(RelType.MEMBER_OF, Label.ACTOR, "actor:s", Label.ACTOR, f"actor:{mid}")
+        rows.edge(RelType.MEMBER_OF, Label.ACTOR, f"actor:{mid}", Label.ACTOR, "actor:t")
+    for x, y in (("s", "l1"), ("l1", "l2"), ("l2", "t")):
+        rows.edge(RelType.MEMBER_OF, Label.ACTOR, f"actor:{x}", Label.ACTOR, f"actor:{y}")
+    await store.write_batch(rows.statements(store.dialect))
+    every = await store.shortest_paths("actor:s", "actor:t", 4, limit=10)
+    assert [p["nodes"] for p in every] == [["actor:s", f"actor:{m}", "actor:t"]
+                                           for m in ("m1", "m2", "m3")]
+    assert all(len(p["rels"]) == 2 for p in every)
+    two = await store.shortest_paths("actor:t", "actor:s", 4, limit=2)
+    assert len(two) == 2 and all(p["nodes"][0] == "actor:t" for p in two)
+    assert await store.shortest_paths("actor:s", "actor:missing", 4, limit=3) == []
 
 
 async def test_shortest_path_is_undirected_and_bounded(store: GraphStore) -> None:
     await store.write_batch(_chain(store, 6))
-    path = await store.shortest_path("actor:a4", "actor:a0", 6)
+    path = await _one_path(store, "actor:a4", "actor:a0", 6)
     assert path is not None
     assert path["nodes"] == ["actor:a4", "actor:a3", "actor:a2", "actor:a1", "actor:a0"]
     assert [r["type"] for r in path["rels"]] == ["MEMBER_OF"] * 4
     assert path["rels"][0]["source"] == "actor:a3" and path["rels"][0]["target"] == "actor:a4"
-    assert await store.shortest_path("actor:a5", "actor:a0", 3) is None
-    assert await store.shortest_path("actor:a0", "actor:missing", 6) is None
+    assert await _one_path(store, "actor:a5", "actor:a0", 3) is None
+    assert await _one_path(store, "actor:a0", "actor:missing", 6) is None
     for hops in range(1, 6):  # found with exactly `hops` hops allowed, not with one fewer
-        exact = await store.shortest_path("actor:a0", f"actor:a{hops}", hops)
+        exact = await _one_path(store, "actor:a0", f"actor:a{hops}", hops)
         assert exact is not None and len(exact["rels"]) == hops, hops
         assert exact["nodes"] == [f"actor:a{i}" for i in range(hops + 1)]
         if hops > 1:
-            assert await store.shortest_path("actor:a0", f"actor:a{hops}", hops - 1) is None
+            assert await _one_path(store, "actor:a0", f"actor:a{hops}", hops - 1) is None
 
 
 async def test_bootstrap_twice_is_harmless(store: GraphStore) -> None:
@@ -186,6 +223,6 @@ async def test_path_search_stops_at_its_budget(store: GraphStore,
         pytest.skip("Neo4j runs shortestPath inside the server")
     await store.write_batch(_chain(store, 6))
     monkeypatch.setattr(falkordb_store, "PATH_BUDGET", 3)
-    assert (await store.shortest_path("actor:a0", "actor:a2", 6)) is not None
+    assert await store.shortest_paths("actor:a0", "actor:a2", 6)
     with pytest.raises(SearchTooBroad):
-        await store.shortest_path("actor:a0", "actor:a5", 6)
+        await store.shortest_paths("actor:a0", "actor:a5", 6)

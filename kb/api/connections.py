@@ -29,10 +29,9 @@ import orjson
 import strawberry
 
 from kb.api.errors import ApiError, BadInput, Code
-from kb.api.limits import check_first
+from kb.api.limits import DEFAULT_PAGE, check_first
 
 T = TypeVar("T")
-DEFAULT_PAGE = 20
 _KEY = os.environ.get("KB_CURSOR_SECRET", "legal-kb cursor binding v1").encode()
 
 

@@ -46,6 +46,8 @@ from kb.cypher.read import And, Cmp, Not, Or, Pred
 
 MAX_PAGE = 100
 """Largest `first`/`last` of any connection or relationship field."""
+DEFAULT_PAGE = 20
+"""Page size of a connection asked for with neither `first` nor `last`."""
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 3000
@@ -55,6 +57,8 @@ LIST_DEFAULT = 10
 MAX_DEPTH_NEIGHBORHOOD = 3
 MAX_NODES = 500
 MAX_HOPS = 6
+MAX_PATHS = 10
+"""Most shortest paths one `paths` request returns."""
 MAX_FILTER_DEPTH = 5
 """Deepest nesting of AND/OR/NOT and relationship filters in one `where`."""
 MAX_FILTER_SIZE = 50
@@ -88,12 +92,17 @@ def check_filter(pred: Pred | None) -> None:
 
 
 def _multiplier(field_def: Any, args: dict[str, Any]) -> int:
+    """How many times a field's selection is resolved: its page size, or an assumed size."""
+    paged = False
     for arg in ("first", "last", "maxNodes"):
         if arg in field_def.args:
+            paged = True
             value = args.get(arg, field_def.args[arg].default_value)
             if value is Undefined or value is None:
                 continue
             return max(int(value), 1) if isinstance(value, int) else LIST_DEFAULT
+    if paged:  # a connection asked for without a size returns its default page
+        return DEFAULT_PAGE
     if "ids" in field_def.args and isinstance(args.get("ids"), list):
         return max(len(args["ids"]), 1)
     field_type = field_def.type

@@ -28,7 +28,6 @@ import strawberry
 from strawberry.types import Info
 
 from kb.api.connections import (
-    DEFAULT_PAGE,
     PageInfo,
     binding,
     check_paging,
@@ -37,6 +36,7 @@ from kb.api.connections import (
 )
 from kb.api.enums import InvocationStance, OutletRelation, Treatment
 from kb.api.filters import compile_filter, sort_keys
+from kb.api.limits import DEFAULT_PAGE
 from kb.api.lookahead import claim_nodes
 from kb.cypher import read as rq
 

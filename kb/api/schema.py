@@ -36,7 +36,7 @@ from kb.api.limits import MAX_PAGE, check_first, limit_extensions
 from kb.api.lookahead import claim_nodes
 from kb.api.mutations import Mutation
 from kb.api.search import SearchHit, search
-from kb.api.traversal import Graph, PathMode, neighborhood, path
+from kb.api.traversal import Graph, PathMode, PathQuery, neighborhood, paths
 from kb.api.types import (
     NODE_TYPES,
     Actor,
@@ -212,21 +212,44 @@ class Query:
         return [Event.from_props({**r["props"], "id": r["id"]}) for r in rows]
 
     @strawberry.field(description="Nodes within `depth` hops (either direction) and the edges "
-                      "between them, ready for a graph viewer.")
+                      "between them, ready for a graph viewer; `relTypes` and `labels` limit "
+                      "the edges walked and the nodes reached.")
     async def neighborhood(self, info: Info, id: strawberry.ID, depth: int = 1,
                            max_nodes: int = 100,
-                           rel_types: list[RelationshipType] | None = None) -> Graph:
-        return await neighborhood(info.context.store, str(id), depth, max_nodes, rel_types)
+                           rel_types: list[RelationshipType] | None = None,
+                           labels: list[NodeLabel] | None = None) -> Graph:
+        return await neighborhood(info.context.store, str(id), depth, max_nodes, rel_types,
+                                  labels)
 
     @strawberry.field(description="A shortest path between two nodes (edges in either "
                       "direction), or null when none is within `maxHops`; NOT_FOUND for an "
                       "unknown end. `mode: ARGUMENT` (the default) passes through entities and "
-                      "claims only, `ALL` through passages too.")
+                      "claims only, `ALL` through passages too; `labels` narrows the nodes "
+                      "between the ends, `relTypes` the edges.")
     async def path(self, info: Info,
                    from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
                    to: strawberry.ID, max_hops: int = 4,
-                   mode: PathMode = PathMode.ARGUMENT) -> Graph | None:
-        return await path(info.context.store, str(from_), str(to), max_hops, mode)
+                   mode: PathMode = PathMode.ARGUMENT,
+                   rel_types: list[RelationshipType] | None = None,
+                   labels: list[NodeLabel] | None = None) -> Graph | None:
+        q = PathQuery(str(from_), str(to), max_hops, mode, tuple(rel_types or ()),
+                      tuple(labels or ()))
+        found = await paths(info.context.store, q)
+        return found[0] if found else None
+
+    @strawberry.field(description="Up to `first` shortest paths between two nodes, all of the "
+                      "same length, in the order of their node ids (which ones, when more tie, is "
+                      "the store's choice); empty when none is within `maxHops`. The other "
+                      "arguments are those of `path`.")
+    async def paths(self, info: Info,
+                    from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+                    to: strawberry.ID, max_hops: int = 4,
+                    mode: PathMode = PathMode.ARGUMENT,
+                    rel_types: list[RelationshipType] | None = None,
+                    labels: list[NodeLabel] | None = None, first: int = 3) -> list[Graph]:
+        q = PathQuery(str(from_), str(to), max_hops, mode, tuple(rel_types or ()),
+                      tuple(labels or ()))
+        return await paths(info.context.store, q, first)
 
     @strawberry.field(description="Node counts per label and relationship counts per type.")
     async def stats(self, info: Info) -> Stats:

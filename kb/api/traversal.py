@@ -17,7 +17,7 @@ import strawberry
 
 from kb.api.enums import RelationshipType
 from kb.api.errors import ApiError, BadInput, Code, NotFound
-from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_HOPS, MAX_NODES
+from kb.api.limits import MAX_DEPTH_NEIGHBORHOOD, MAX_HOPS, MAX_NODES, MAX_PATHS
 from kb.cypher import read as rq
 from kb.model import Label, label_of
 from kb.store.base import GraphStore, SearchTooBroad
@@ -145,8 +145,10 @@ async def neighborhood(
     depth: int = 1,
     max_nodes: int = 100,
     rel_types: list[RelationshipType] | None = None,
+    labels: list[Label] | None = None,
 ) -> Graph:
-    """Nodes within `depth` hops of a node (either direction) and the edges that reach them."""
+    """Nodes within `depth` hops of a node (either direction), reached along `rel_types` and
+    through nodes of `labels` (all when None), with every edge among them."""
     _check_id(node_id)
     if not 1 <= depth <= MAX_DEPTH_NEIGHBORHOOD:
         raise BadInput(f"`depth` must be between 1 and {MAX_DEPTH_NEIGHBORHOOD}")
@@ -165,6 +167,7 @@ async def neighborhood(
         params: dict[str, Any] = {
             **rq.by_label(frontier, label_of),
             "types": types,
+            "labels": [lbl.value for lbl in labels or ()],
             "limit": max_nodes * 4 + 1,
         }
         rows = await store.read(rq.expand(store.dialect), params)
@@ -205,47 +208,64 @@ class PathMode(Enum):
     """Every node, passages too."""
 
 
-PATH_EXCLUDED = {PathMode.ARGUMENT: (Label.PASSAGE.value,), PathMode.ALL: ()}
+PATH_EXCLUDED = {PathMode.ARGUMENT: frozenset({Label.PASSAGE}), PathMode.ALL: frozenset()}
 
 
-async def path(
-    store: GraphStore,
-    source: str,
-    target: str,
-    max_hops: int = 4,
-    mode: PathMode = PathMode.ARGUMENT,
-) -> Graph | None:
-    """A shortest path (either edge direction), or None when none is within `max_hops`;
-    NOT_FOUND for an end that does not exist."""
-    _check_id(source)
-    _check_id(target)
-    if not 1 <= max_hops <= MAX_HOPS:
+@dataclass(frozen=True, slots=True)
+class PathQuery:
+    """What a path search asks for: its ends, its length bound, and what it may pass through
+    (the mode's labels, narrowed to `labels` when given, and edges of `rel_types`)."""
+
+    source: str
+    target: str
+    max_hops: int = 4
+    mode: PathMode = PathMode.ARGUMENT
+    rel_types: tuple[RelationshipType, ...] = ()
+    labels: tuple[Label, ...] = ()
+
+    def excluded(self) -> list[str]:
+        """Labels no node between the ends may have."""
+        out = set(PATH_EXCLUDED[self.mode])
+        if self.labels:
+            out |= set(Label) - set(self.labels)
+        return sorted(lbl.value for lbl in out)
+
+
+async def paths(store: GraphStore, q: PathQuery, limit: int = 1) -> list[Graph]:
+    """Up to `limit` shortest paths (edges in either direction), all of the same length, in
+    the order of their node ids (which ones, when more tie, is the store's choice); none when
+    no path is within `max_hops`; NOT_FOUND for an end that does not exist."""
+    _check_id(q.source)
+    _check_id(q.target)
+    if not 1 <= q.max_hops <= MAX_HOPS:
         raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}")
+    if not 1 <= limit <= MAX_PATHS:
+        raise BadInput(f"`first` must be between 1 and {MAX_PATHS}")
     try:
-        found = await store.shortest_path(source, target, max_hops, PATH_EXCLUDED[mode])
+        found = await store.shortest_paths(q.source, q.target, q.max_hops, q.excluded(),
+                                           [t.value for t in q.rel_types], limit)
     except SearchTooBroad:
         raise ApiError(
             f"The path search reached too many nodes without finding a path within "
-            f"{max_hops} hops; lower maxHops or choose less connected ends.",
+            f"{q.max_hops} hops; lower maxHops or choose less connected ends.",
             Code.COST_LIMIT_EXCEEDED,
         ) from None
-    if found is None:  # no path, or no such end: only then look at the ends
-        ends = await _describe(store, [source, target])
-        for end in (source, target):
-            if end not in ends:
-                raise NotFound(f"no node with id {end!r}")
-        return None
-    described = await _describe(store, list(found["nodes"]))
-    if source not in described:  # a path from a node to itself, which does not exist
-        raise NotFound(f"no node with id {source!r}")
-    b = _Builder(MAX_NODES)
-    for nid in found["nodes"]:
-        b.add_node(
-            described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""), "name": nid}
-        )
-    for rel in found["rels"]:
-        b.add_edge({**rel, "key": rel.get("key")})  # the same edge id a neighbourhood gives
-    return b.graph()
+    described = await _describe(store, sorted({n for p in found for n in p["nodes"]}
+                                              | {q.source, q.target}))
+    for end in (q.source, q.target):
+        if end not in described:
+            raise NotFound(f"no node with id {end!r}")
+    graphs = []
+    for one in found:
+        b = _Builder(MAX_NODES)
+        for nid in one["nodes"]:
+            b.add_node(
+                described.get(nid) or {"id": nid, "label": str(label_of(nid) or ""), "name": nid}
+            )
+        for rel in one["rels"]:
+            b.add_edge(rel)  # the edge's key: the same edge id a neighbourhood gives
+        graphs.append(b.graph())
+    return graphs
 
 
 EXPORT_MAX_NODES = 100_000

@@ -681,10 +681,12 @@ expand = query(
     "read.expand",
     " UNION ALL ".join(
         f"UNWIND ${lbl} AS id MATCH (n:{lbl} {{id: id}})-[r]-(m) "
-        f"WHERE size($types) = 0 OR type(r) IN $types {_EXPAND_RETURN}"
+        f"WHERE (size($types) = 0 OR type(r) IN $types) "
+        f"AND (size($labels) = 0 OR labels(m)[0] IN $labels) {_EXPAND_RETURN}"
         for lbl in LABELS),
 )
-"""One breadth-first level of a neighbourhood, for frontier nodes of every label at once.
+"""One breadth-first level of a neighbourhood, for frontier nodes of every label at once,
+along edges of `$types` to nodes of `$labels` (either list empty: any).
 
 Names are cut to length in Python (kb.api.traversal.NAME_CHARS): FalkorDB's ``left`` can cut a
 multi-byte character in two and return invalid UTF-8."""

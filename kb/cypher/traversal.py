@@ -33,21 +33,25 @@ path_ends = query(
 expand_internal = query(
     "traversal.expand_internal",
     None,
-    falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
-    "AND none(l IN labels(m) WHERE l IN $exclude) "
-    "RETURN ID(m) AS m, min(i) AS n LIMIT $limit",
+    falkordb="UNWIND $ids AS i MATCH (n)-[r]-(m) WHERE ID(n) = i "
+    "AND (size($types) = 0 OR type(r) IN $types) "
+    "WITH i, m WHERE ID(m) IN $ends OR none(l IN labels(m) WHERE l IN $exclude) "
+    "RETURN ID(m) AS m, collect(DISTINCT i)[0..$fan] AS ns LIMIT $limit",
 )
 """One breadth-first level over FalkorDB's internal ids (its shortestPath is directed only):
-each neighbour once, with one parent, as integers only, so that a level through a hub (an actor
-mentioned in thousands of passages) stays a small reply."""
+each neighbour once, with up to `fan` parents, as integers only, so that a level through a hub
+(an actor mentioned in thousands of passages) stays a small reply. The two ends pass the label
+filter whatever their labels."""
 
 path_meet = query(
     "traversal.path_meet",
     None,
-    falkordb="UNWIND $ids AS i MATCH (n)-[]-(m) WHERE ID(n) = i "
-    "WITH i, ID(m) AS m WHERE m IN $other RETURN m, min(i) AS n ORDER BY m LIMIT 1",
+    falkordb="UNWIND $ids AS i MATCH (n)-[r]-(m) WHERE ID(n) = i "
+    "AND (size($types) = 0 OR type(r) IN $types) "
+    "WITH i, ID(m) AS m WHERE m IN $other "
+    "RETURN m, collect(DISTINCT i)[0..$fan] AS ns ORDER BY m LIMIT $limit",
 )
-"""The last level of a search when the other side's frontier is small: only whether the two
+"""The last level of a search when the other side's frontier is small: only where the two
 frontiers touch. (The membership test sits after a WITH: inside the MATCH's WHERE, FalkorDB
 plans it as a scan of every node. It is a linear scan of the list, hence "small".)"""
 
@@ -55,22 +59,31 @@ path_edge = query(
     "traversal.path_edge",
     None,
     falkordb="MATCH (a) WHERE ID(a) = $x MATCH (b) WHERE ID(b) = $y MATCH (a)-[r]-(b) "
+    "WHERE size($types) = 0 OR type(r) IN $types "
     "WITH $k AS k, a, b, r ORDER BY type(r), ID(r) LIMIT 1 "
     "RETURN k, a.id AS a, b.id AS b, type(r) AS type, startNode(r).id AS sid, "
     "endNode(r).id AS tid, r.key AS key",
 )
-"""One step of a found chain: the stable ids of its two nodes and one edge between them (the
-first by type). Both ends are seeks by internal id, so a hub at one end costs nothing; the
-store sends the steps of a chain as one UNION ALL query."""
+"""One step of a found chain: the stable ids of its two nodes and one edge of the wanted types
+between them (the first by type). Both ends are seeks by internal id, so a hub at one end costs
+nothing; the store sends the steps of its chains as one UNION ALL query."""
 
 shortest_path = query(
     "traversal.shortest_path",
     None,
     neo4j="MATCH (a:%SRC% {id: $s}) MATCH (b:%DST% {id: $t}) "
-    "MATCH p = shortestPath((a)-[*..%HOPS%]-(b)) "
+    "MATCH p = %SHORTEST%((a)-[*..%HOPS%]-(b)) "
     "WHERE none(x IN nodes(p)[1..-1] WHERE any(l IN labels(x) WHERE l IN $exclude)) "
-    "RETURN [n IN nodes(p) | n.id] AS nodes, "
+    "AND all(r IN relationships(p) WHERE size($types) = 0 OR type(r) IN $types) "
+    "WITH p, [n IN nodes(p) | n.id] AS ids "
+    "ORDER BY ids, [r IN relationships(p) | type(r)], [r IN relationships(p) | r.key] "
+    "WITH ids, collect(p)[0] AS p ORDER BY ids LIMIT $limit "
+    "RETURN ids AS nodes, "
     "[r IN relationships(p) | {source: startNode(r).id, target: endNode(r).id, "
-    "type: type(r), key: r.key}] AS rels LIMIT 1",
-    slots={"SRC": LABELS, "DST": LABELS, "HOPS": ("6", "1", "2", "3", "4", "5")},
+    "type: type(r), key: r.key}] AS rels",
+    slots={"SRC": LABELS, "DST": LABELS, "HOPS": ("6", "1", "2", "3", "4", "5"),
+           "SHORTEST": ("shortestPath", "allShortestPaths")},
 )
+"""Neo4j's own search: one shortest path, or (allShortestPaths) every path of that length, in
+the order of their node ids, cut at `limit`; paths through the same nodes along parallel edges
+count once (the first by edge type, as on FalkorDB)."""

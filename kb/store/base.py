@@ -80,10 +80,14 @@ class GraphStore(Protocol):
     async def fulltext(self, text: str, labels: Sequence[str], limit: int) -> list[Row]:
         """Full-text search over names and texts: rows of {id, label, score}, best first."""
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
-                            exclude: Sequence[str] = ()) -> Row | None:
-        """An undirected shortest path: {nodes: [ids], rels: [{source, target, type, id}]},
-        through no node (other than its ends) of the labels in `exclude`."""
+    async def shortest_paths(self, source_id: str, target_id: str, max_hops: int,
+                             exclude: Sequence[str] = (), rel_types: Sequence[str] = (),
+                             limit: int = 1) -> list[Row]:
+        """Up to `limit` undirected shortest paths, all of the same length, each
+        {nodes: [ids], rels: [{source, target, type, key}]}: along edges of `rel_types` only
+        (any type when empty), through no node (other than its ends) of the labels in
+        `exclude`; none when no path is within `max_hops` or an end does not exist. Sorted by
+        their lists of node ids; which ones, when more than `limit` tie, is the store's choice."""
 
     async def health(self) -> bool:
         """True when the store answers a trivial query."""

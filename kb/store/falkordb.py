@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,59 +131,67 @@ class FalkorDBStore:
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
-                            exclude: Sequence[str] = ()) -> Row | None:
+    async def shortest_paths(self, source_id: str, target_id: str, max_hops: int,
+                             exclude: Sequence[str] = (), rel_types: Sequence[str] = (),
+                             limit: int = 1) -> list[Row]:
         """FalkorDB has no undirected shortestPath, so search breadth-first from both ends,
-        one query per hop level over internal ids (bounded by `max_hops` round trips)."""
+        one query per hop level over internal ids (bounded by `max_hops` round trips).
+
+        Each level is expanded whole, so every node where the two searches meet on that level
+        is found; all of them lie on shortest paths (a shorter path would have met a level
+        earlier). A node keeps up to `limit` parents, enough to spell `limit` paths."""
         src_label, dst_label = label_of(source_id), label_of(target_id)
         if src_label is None or dst_label is None:
-            return None
+            return []
         ends = await self._run(
             traversal.path_ends(self.dialect, SRC=src_label.value, DST=dst_label.value),
             {"s": source_id, "t": target_id}, readonly=True)
         a, b = ends[0]["a"], ends[0]["b"]
         if a is None or b is None:
-            return None
+            return []
         if a == b:
-            return {"nodes": [source_id], "rels": []}
-        # parents[side][node] = the node it was reached from (None at the two ends)
-        parents: list[dict[int, int | None]] = [{a: None}, {b: None}]
-        frontiers: list[set[int]] = [{a}, {b}]
-        meet: int | None = None
+            return [{"nodes": [source_id], "rels": []}]
+        common = {"types": list(rel_types), "fan": limit}
+        # parents[side][node] = the nodes it was reached from (none at the two ends)
+        parents: list[dict[int, list[int]]] = [{a: []}, {b: []}]
+        frontiers: list[list[int]] = [[a], [b]]
+        meets: list[int] = []
         budget = PATH_BUDGET
         for hop in range(max_hops):
             side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
             ids, other = sorted(frontiers[side]), frontiers[1 - side]
             if hop == max_hops - 1 and len(other) <= MEET_LIST_MAX:
-                rows = await self._run(traversal.path_meet(self.dialect),
-                                       {"ids": ids, "other": sorted(other)}, readonly=True)
-                if rows:
-                    meet = rows[0]["m"]
-                    parents[side][meet] = rows[0]["n"]
+                rows = await self._run(
+                    traversal.path_meet(self.dialect),
+                    {"ids": ids, "other": sorted(other), "limit": limit, **common},
+                    readonly=True)
+                for row in rows:
+                    parents[side][row["m"]] = sorted(row["ns"])
+                    meets.append(row["m"])
                 break
-            rows = await self._run(traversal.expand_internal(self.dialect),
-                                   {"ids": ids, "limit": budget + 1, "exclude": list(exclude)},
-                                   readonly=True)
+            rows = await self._run(
+                traversal.expand_internal(self.dialect),
+                {"ids": ids, "limit": budget + 1, "exclude": list(exclude), "ends": [a, b],
+                 **common},
+                readonly=True)
             if len(rows) > budget:
                 raise SearchTooBroad(f"the path search reached {PATH_BUDGET:,} nodes")
             budget -= len(rows)
-            rows.sort(key=lambda r: r["m"])  # the same path whatever the reply's order
-            nxt: set[int] = set()
+            rows.sort(key=lambda r: r["m"])  # the same paths whatever the reply's order
+            nxt: list[int] = []
             for row in rows:
                 m = row["m"]
                 if m in parents[side]:
                     continue
-                parents[side][m] = row["n"]
-                nxt.add(m)
+                parents[side][m] = sorted(row["ns"])
+                nxt.append(m)
                 if m in parents[1 - side]:
-                    meet = m
-                    break
-            if meet is not None or not nxt:
+                    meets.append(m)
+            if meets or not nxt:
                 break
             frontiers[side] = nxt
-        if meet is None:
-            return None
-        return await self._assemble(parents, meet)
+        chains = _chains(parents, meets, limit)
+        return await self._assemble(chains, rel_types) if chains else []
 
     async def health(self) -> bool:
         try:
@@ -208,34 +216,30 @@ class FalkorDBStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    async def _assemble(self, parents: list[dict[int, int | None]], meet: int) -> Row:
-        """The chain source → meet → target, with stable ids and one edge per step."""
-        chain: list[int] = []
-        node: int | None = meet
-        while node is not None:
-            chain.append(node)
-            node = parents[0][node]
-        chain.reverse()
-        node = parents[1][meet]
-        while node is not None:
-            chain.append(node)
-            node = parents[1][node]
-        step = traversal.path_edge(self.dialect)
+    async def _assemble(self, chains: list[list[int]], rel_types: Sequence[str]) -> list[Row]:
+        """The chains of internal ids as paths of stable ids, one edge per step; the steps of
+        all chains go as one UNION ALL query. A chain that lost an edge between the levels and
+        now is dropped."""
+        steps = sorted({pair for chain in chains for pair in itertools.pairwise(chain)})
+        template = traversal.path_edge(self.dialect)
         params: dict[str, Any] = {}
         parts: list[str] = []
-        for k, (x, y) in enumerate(itertools.pairwise(chain)):
-            parts.append(_PARAM.sub(lambda m, k=k: f"${m.group(1)}{k}", step))
-            params.update({f"x{k}": x, f"y{k}": y, f"k{k}": k})
+        for k, (x, y) in enumerate(steps):
+            parts.append(_PARAM.sub(lambda m, k=k: f"${m.group(1)}{k}", template))
+            params.update({f"x{k}": x, f"y{k}": y, f"k{k}": k, f"types{k}": list(rel_types)})
         rows = await self._run(" UNION ALL ".join(parts), params, readonly=True)
-        if len(rows) != len(chain) - 1:  # an edge went away between the levels and now
-            return None
-        rows.sort(key=lambda r: r["k"])
-        ids = [rows[0]["a"], *(r["b"] for r in rows)]
-        return {
-            "nodes": ids,
-            "rels": [{"source": r["sid"], "target": r["tid"], "type": r["type"],
-                      "key": r.get("key")} for r in rows],
-        }
+        found = {steps[r["k"]]: r for r in rows}
+        paths: list[Row] = []
+        for chain in chains:
+            edges = [found.get(pair) for pair in itertools.pairwise(chain)]
+            if any(e is None for e in edges):
+                continue
+            paths.append({
+                "nodes": [edges[0]["a"], *(e["b"] for e in edges)],
+                "rels": [{"source": e["sid"], "target": e["tid"], "type": e["type"],
+                          "key": e.get("key")} for e in edges],
+            })
+        return sorted(paths, key=lambda p: p["nodes"])
 
     async def _existing_indexes(self) -> set[tuple[str, str]]:
         rows = await self._run(schema.list_indexes(self.dialect), None, readonly=True)
@@ -297,3 +301,26 @@ class FalkorDBStore:
         return [dict(zip(names, (plain(v) for v in row), strict=True))
                 for row in result.result_set]
 
+
+def _chains(parents: list[dict[int, list[int]]], meets: list[int], limit: int
+            ) -> list[list[int]]:
+    """Up to `limit` chains source → meet → target through the two searches' parents (which
+    ones, when more tie, follows the internal ids)."""
+
+    def back(side: int, node: int) -> Iterator[list[int]]:
+        """Chains from `node` back to its side's end, `node` first."""
+        if not parents[side][node]:
+            yield [node]
+            return
+        for parent in parents[side][node]:
+            for rest in back(side, parent):
+                yield [node, *rest]
+
+    out: list[list[int]] = []
+    for meet in sorted(meets):
+        for left in back(0, meet):
+            for right in back(1, meet):
+                out.append([*reversed(left), *right[1:]])
+                if len(out) >= limit:
+                    return out
+    return out

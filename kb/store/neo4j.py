@@ -122,20 +122,20 @@ class Neo4jStore:
         rows.sort(key=lambda r: (-float(r["score"]), r["id"]))
         return rows[:limit]
 
-    async def shortest_path(self, source_id: str, target_id: str, max_hops: int,
-                            exclude: Sequence[str] = ()) -> Row | None:
+    async def shortest_paths(self, source_id: str, target_id: str, max_hops: int,
+                             exclude: Sequence[str] = (), rel_types: Sequence[str] = (),
+                             limit: int = 1) -> list[Row]:
         src, dst = label_of(source_id), label_of(target_id)
         if src is None or dst is None:
-            return None
-        if source_id == target_id:
-            return {"nodes": [source_id], "rels": []}
-        rows = await self.read(
+            return []
+        if source_id == target_id:  # the caller finds out whether the node exists
+            return [{"nodes": [source_id], "rels": []}]
+        shortest = "shortestPath" if limit == 1 else "allShortestPaths"
+        return await self.read(
             traversal.shortest_path(self.dialect, SRC=src.value, DST=dst.value,
-                                    HOPS=str(max_hops)),
-            {"s": source_id, "t": target_id, "exclude": list(exclude)})
-        if not rows:
-            return None
-        return rows[0]
+                                    HOPS=str(max_hops), SHORTEST=shortest),
+            {"s": source_id, "t": target_id, "exclude": list(exclude),
+             "types": list(rel_types), "limit": limit})
 
     async def health(self) -> bool:
         try:
