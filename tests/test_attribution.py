@@ -214,3 +214,14 @@ def test_a_quotation_owned_by_a_speakers_noun_of_saying_is_the_speakers() -> Non
     )
     assert said_by(text, "Even so") == {"Jon Varga"}
     assert said_by(text, "That marked") == {"Jon Varga"}
+
+
+def test_an_inverted_speaker_after_a_comma_closes_the_sentence() -> None:
+    text = (
+        "General Oskar Brandvold briefed reporters on Monday.\n\n"
+        '"We are ready," Brandvold said.\n\n'
+        "In the town, families were settling into an uneasy routine, says Mayor Mitch Colvin.\n\n"
+        "“This is something we have grown accustomed to,” he says."
+    )
+    assert said_by(text, "In the town") == {"Mitch Colvin"}
+    assert said_by(text, "“This is") == {"Mitch Colvin"}

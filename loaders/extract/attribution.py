@@ -94,6 +94,9 @@ _LOCATIVE = re.compile(
     r"\s+(?:based\s+)?(?:in|at|from|with|for)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*|region|area|"
     r"country|capital)(?:\s+[A-Z][\w.'’-]*)*\s*$"
 )
+_COMMA_BEFORE = re.compile(r",\s*$")
+_NAME_TO_END = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,6}[A-Z][\w.'’-]*\s*[.!?]?\s*$")
+"""After an inverted verb, nothing but a capitalised title and name to the sentence's end."""
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\s+[^,\"“”]{1,120},?\s*$")
 _CONSEQUENCE = re.compile(
     r",\s*(?:prompting|leading|causing|forcing|drawing|sparking|spurring)\s+(?:[\w.'’-]+\s+){1,6}$"
@@ -534,7 +537,10 @@ class Attributor:
                 sp = self.outlet(om.group(1)) if om else None
                 if sp:
                     return [sp]
-            if _QUOTE_CLOSE_BEFORE.search(text[: vm.start()]):
+            if _QUOTE_CLOSE_BEFORE.search(text[: vm.start()]) or (
+                _COMMA_BEFORE.search(text[: vm.start()]) and _NAME_TO_END.match(text[vm.end() :])
+            ):
+                # '"…," said X', and '…, says Mayor Jane Roe.' where only the name follows
                 inv = self.after(view, vm.end())
                 if inv:
                     return inv
