@@ -225,3 +225,19 @@ def test_an_inverted_speaker_after_a_comma_closes_the_sentence() -> None:
     )
     assert said_by(text, "In the town") == {"Mitch Colvin"}
     assert said_by(text, "“This is") == {"Mitch Colvin"}
+
+
+def test_a_second_opening_mark_closes_the_quotation() -> None:
+    text = (
+        "Senator Jon Varga spoke on Friday.\n\n"
+        "The minister ran on the promise to end the “endless wars “in the region. "
+        "Now he claims that he has acted to stop a war, not start one."
+    )
+    assert said_by(text, "Now he claims") == {"Jon Varga"}
+
+
+def test_a_participle_after_its_clause_is_said_by_the_clauses_subject() -> None:
+    text = (
+        "Foreign Minister Halvard Munk met Oskar Brandvold on Monday, saying the raid was unlawful."
+    )
+    assert said_by(text, "Foreign Minister") == {"Halvard Munk"}

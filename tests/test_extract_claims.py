@@ -49,3 +49,11 @@ def test_essay_author_voice() -> None:
     j = extraction_to_json(extract(make_doc(raw, author="Maria Lopez")))
     assert {c["speaker"] for c in j["claims"]} == {"Maria Lopez"}
     assert all(c["stance"] == "attacks" for c in j["claims"][:1])
+
+
+def test_narration_borrowing_a_word_in_quotes_is_no_argument() -> None:
+    from loaders.extract.claims import _quotes_someone
+
+    assert not _quotes_someone("The ministry urged citizens to leave “immediately.”")
+    assert _quotes_someone("“We will answer it in court,” the minister said.")
+    assert _quotes_someone("it is a strong case, and we will win it,” she said.")

@@ -174,13 +174,17 @@ _QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 def quoted_spans(text: str, starts_quoted: bool = False) -> list[tuple[int, int]]:
-    """Offsets of the quoted stretches of a sentence (curly or straight double quotes)."""
+    """Offsets of the quoted stretches of a sentence (curly or straight double quotes).
+
+    Double quotation marks do not nest in English (a quotation inside one takes single marks):
+    an opening mark while a quotation is open is a closing one typed wrong ('the “endless
+    wars “in the Middle East')."""
     spans: list[tuple[int, int]] = []
     start = 0 if starts_quoted else -1
     for m in _QUOTE_MARK.finditer(text):
         ch, i = m.group(), m.start()
-        opening = ch == _OPEN or (ch == '"' and start < 0)
-        closing = ch == _CLOSE or (ch == '"' and start >= 0)
+        opening = start < 0 and ch in (_OPEN, '"')
+        closing = start >= 0 and ch in (_CLOSE, _OPEN, '"')
         if opening and start < 0:
             start = i
         elif closing and start >= 0:
@@ -486,6 +490,10 @@ class Attributor:
                 name = dict(self._people()).get(self.state.last_person)
                 if name:
                     return [Speaker(self.state.last_person, name)]
+            if word in self.lex.person_pronouns:
+                salient = self._salient_person()
+                if salient:
+                    return [salient]
         return []
 
     def after(self, view: PassageView, vend: int) -> list[Speaker]:
@@ -544,8 +552,14 @@ class Attributor:
                 inv = self.after(view, vm.end())
                 if inv:
                     return inv
-            found = self.subject(view, vm.start())
-            if not found and form.endswith("ing"):
+            participle = form.endswith("ing")
+            found = []
+            if participle and _COMMA_BEFORE.search(text[: vm.start()]):
+                # "X blamed Iran, saying ...": a participle after its clause is said by the
+                # clause's subject, not by the noun just before the comma
+                found = self.sentence_subject(view, vm.start())
+            found = found or self.subject(view, vm.start())
+            if not found and participle:
                 found = self.sentence_subject(view, vm.start())
             if found and _CONSEQUENCE.search(text[: vm.start()]) and self.voice not in found:
                 # "The administration has yet to explain ..., prompting lawmakers to question":
@@ -741,7 +755,7 @@ class Attributor:
                 self._remember_subject(view)
             for ch in text:
                 if ch == _OPEN:
-                    in_quote = True
+                    in_quote = not in_quote  # no nesting: a second opening mark closes
                 elif ch == _CLOSE:
                     in_quote = False
                 elif ch == '"':

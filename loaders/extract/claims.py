@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kb.model import Claim, Evidence, Label, Stance, Treatment, content_id
 from loaders.extract.actors import ActorResult
-from loaders.extract.attribution import Attribution, Attributor
+from loaders.extract.attribution import Attribution, Attributor, quoted_spans
 from loaders.extract.concepts import ConceptMention
 from loaders.extract.context import DocContext
 from loaders.extract.lexicons import attribution_lexicon
@@ -186,13 +186,27 @@ def _argued_precedents(claims: list[Claim]) -> None:
             ]
 
 
+_QUOTED_WORDS = 4
+"""Words a quotation needs to be someone's statement rather than a phrase the narration borrows
+('urged citizens to leave “immediately.”', 'a “maximum pressure” campaign')."""
+
+
+def _quotes_someone(quote: str) -> bool:
+    """A quotation of a few words or more (a sentence inside a quotation that began before it
+    shows only the closing mark)."""
+    close, open_ = quote.find("”"), quote.find("“")
+    inside = close >= 0 and (open_ < 0 or close < open_)
+    spans = quoted_spans(quote, starts_quoted=inside)
+    return any(len(quote[a:b].split()) >= _QUOTED_WORDS for a, b in spans)
+
+
 def _argues(c: Claim) -> bool:
     """The claim invokes a concept or precedent, quotes someone or takes a stance."""
     return (
         c.stance is not Stance.NEUTRAL
         or bool(c.concept_ids)
         or bool(c.precedent_ids)
-        or any(q in c.evidence.quote for q in ("“", '"'))
+        or _quotes_someone(c.evidence.quote)
     )
 
 
