@@ -241,3 +241,10 @@ def test_a_participle_after_its_clause_is_said_by_the_clauses_subject() -> None:
         "Foreign Minister Halvard Munk met Oskar Brandvold on Monday, saying the raid was unlawful."
     )
     assert said_by(text, "Foreign Minister") == {"Halvard Munk"}
+
+
+def test_a_negated_consequence_argues_neither_way() -> None:
+    assert stance_of("We do not seek escalation or war.") is Stance.NEUTRAL
+    assert stance_of("The strike was not illegal.") is Stance.SUPPORTS
+    text = "The ministry intends to file lawsuits against the government over the raid."
+    assert stance_of(text) is Stance.ATTACKS

@@ -82,6 +82,8 @@ class StanceLexicon:
     rejecting: re.Pattern[str]
     not_cues: re.Pattern[str] | None
     """Phrases holding a cue's word without its sense ("no doubt"): blanked before cues are read."""
+    consequences: re.Pattern[str] | None
+    """Attack cues of consequence ("escalation", "risk"): a negation cancels them, no reversal."""
     conditions: re.Pattern[str] | None
     """Words opening a condition ("if", "unless"): the cues after them in the clause abstain."""
     requirements: re.Pattern[str] | None
@@ -171,6 +173,11 @@ def stance_lexicon() -> StanceLexicon:
         negator=re.compile(r"\b(?:" + _alternation(data["negators"]) + r")\b", re.I),
         rejecting=words("rejecting"),
         not_cues=optional("not_cues"),
+        consequences=(
+            re.compile(r"(?:" + _alternation(data["consequences"]) + ")", re.I)
+            if data.get("consequences")
+            else None
+        ),
         conditions=optional("conditions"),
         requirements=optional("requirements"),
         agreement=words("agreement"),

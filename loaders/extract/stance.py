@@ -106,7 +106,10 @@ def _score(text: str, lex: StanceLexicon) -> int:
             taken.append(m.span())
             if _suspended(text, m.start(), m.end(), lex):
                 continue
-            score += -sign if _reversed(text, m.start(), lex) else sign
+            if not _reversed(text, m.start(), lex):
+                score += sign
+            elif not (sign < 0 and lex.consequences and lex.consequences.match(m.group())):
+                score -= sign  # "not justified"; but "we do not seek escalation" says nothing
     return score
 
 
