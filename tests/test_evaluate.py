@@ -27,7 +27,7 @@ SEED_FLOORS = {
     "claims.precision": 0.9,
     "events.precision": 0.75,
     "outlets.recall": 0.95,
-    "stance.accuracy": 0.65,
+    "stance.accuracy": 0.8,
     "traps.hits": 0,
 }
 """Just under the seed figures measured with rules written for text in general (README); the
