@@ -209,7 +209,7 @@ def is_name_list(text: str) -> bool:
 
 
 # Words a sentence of English can hardly do without: articles and determiners, pronouns,
-# prepositions, auxiliaries and modals, subordinators, negation. A block of three or more
+# prepositions, auxiliaries and modals, subordinators, negation. A block of four or more
 # coordinated items with none of them is a list of labels, not a clause.
 _FUNCTION_WORDS = frozenset(
     re.findall(
@@ -223,11 +223,14 @@ _FUNCTION_WORDS = frozenset(
     could may might must said says say told asked""",
     )
 )
-_LIST_SEPARATORS = re.compile(r"\s*(?:[,;|·•]|\s(?:and|or|&)\s)\s*", re.I)
+_LIST_SEPARATORS = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[;|·•]|\s(?:and|or|&)\s)\s*", re.I)
+_DATED = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.I
+)
 
 
 def is_label_list(text: str) -> bool:
-    """A promo or navigation line: three or more short coordinated labels and no sentence.
+    """A promo or navigation line: four or more short coordinated labels and no sentence.
 
     "Opinion, analysis and reviews" or "Politics | Business | Culture" lists sections or
     categories; prose, even a terse one, has function words (an article, a preposition, an
@@ -240,9 +243,11 @@ def is_label_list(text: str) -> bool:
         return False
     if any(len(w) > 4 and w.islower() and w.rstrip(".").endswith("ed") for w in words):
         return False  # a past tense: "Pelosi, Schumer and Sanders objected." is a sentence
+    if _DATED.search(text):
+        return False  # "Aug. 27-30 - a convention, a city": a schedule entry, an event
     items = [i for i in _LIST_SEPARATORS.split(text.strip().rstrip(".!…")) if i.strip()]
-    if len(items) < 3:
-        return False
+    if len(items) < 4:
+        return False  # "Oh, and lobbyists and special interests." is a terse sentence
     return all(len(_TOKEN.findall(i)) <= 4 for i in items)
 
 

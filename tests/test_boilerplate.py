@@ -61,6 +61,9 @@ def test_short_prose_with_a_list_in_it_stays() -> None:
         "Guns, money and oil: that is what this war is about.",
         "Democrats, Republicans agree: Congress must vote.",
         "Pelosi, Schumer and Sanders objected.",
+        "Ten today, 5,000 next year?",
+        "Oh, and donors and consultants.",
+        "Sept. 3-6 — Democratic National Convention, Charlotte, N.C.",
     ):
         assert not is_label_list(text), text
         assert boilerplate_reason(text) == "", text

@@ -193,3 +193,22 @@ def test_new_precedent_names_after_widened_cues() -> None:
         "2014 Israeli raid on a Gaza tunnel network"
     ]
     assert _run("The senator compared the president to a reckless gambler.").precedents == {}
+
+
+def test_a_background_entry_needs_comparison_language_before_it() -> None:
+    # a cue after the mention, or a citing verb that governs something else, is not enough
+    for raw in (
+        "The senator, who voiced doubts about the Iran nuclear deal, set himself apart.",
+        "The paper cited officials as saying the Benghazi attack was planned.",
+        "He was pardoned for his part in the tangled affair later called the Iran-Contra scandal.",
+    ):
+        assert _run(raw).precedents == {}, raw
+    res = _run("Historians invoked the Iran-Contra affair.")
+    assert list(res.precedents) == ["precedent:iran-contra-affair-1986"]
+    res = _run("There was nothing like the Iran-Contra affair under this president.")
+    assert [m.treatment.value for m in res.mentions] == ["distinguishes"]
+
+
+def test_a_different_account_is_no_distinction() -> None:
+    res = _run("A witness gave a different account of the Entebbe raid.")
+    assert [m.treatment.value for m in res.mentions] == ["mentions"]

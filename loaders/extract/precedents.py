@@ -69,7 +69,9 @@ class ComparisonCues:
 
     analogize: re.Pattern[str]
     distinguish: re.Pattern[str]
-    citing: re.Pattern[str] | None
+    citing_before: re.Pattern[str] | None
+    """An episode brought up as an example ("invoked", "the classic case"), no treatment: a
+    citing cue and at most three words, ending where a mention starts."""
     """An episode brought up as an example ("invoked", "the classic case"): no treatment."""
     lapsed: re.Pattern[str] | None
     """The earlier episode's premises have lapsed ("long gone", "no longer"): distinguishes."""
@@ -105,7 +107,14 @@ def _load_cues(path: str) -> ComparisonCues:
     return ComparisonCues(
         analogize=bounded("analogize"),
         distinguish=bounded("distinguish"),
-        citing=bounded("citing") if data.get("citing") else None,
+        citing_before=(
+            re.compile(
+                rf"(?<![\w-])(?:{_alternation(data['citing'])})\s+(?:[\w.'’-]+\s+){{0,3}}$",
+                re.I,
+            )
+            if data.get("citing")
+            else None
+        ),
         lapsed=bounded("lapsed") if data.get("lapsed") else None,
         restraint=bounded("restraint") if data.get("restraint") else None,
         background=(
@@ -368,11 +377,13 @@ def _is_precedent_here(
     if is_background(text, s, cues):
         return False
     entry = ctx.onto.precedents[key.removeprefix("precedent:")]
-    return (
-        not entry.needs_cue
-        or mention_treatment(text, s, e, cues, strict=True) is not None
-        or bool(cues.citing and cues.citing.search(text))
-    )
+    if not entry.needs_cue:
+        return True
+    # comparison language before the mention ("like", "the same ... who pushed"), or a citing
+    # verb that governs it ("invoked the ..."); a cue after it is usually about something else
+    if mention_treatment(text[:e], s, e, cues, strict=True) is not None:
+        return True
+    return bool(cues.citing_before and cues.citing_before.search(text, max(0, s - 80), s))
 
 
 def extract_precedents(ctx: DocContext) -> PrecedentResult:
