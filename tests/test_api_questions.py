@@ -225,7 +225,9 @@ ROUND_TRIP_BOUND = {
     "3_article51_self_defense.graphql": 13,
     "4_timeline.graphql": 2,  # events, participants
     "5_actor_neighborhood.graphql": 4,  # describe the start, one per level, induced edges
-    "6_path_yamamoto_soleimani.graphql": 10,  # ends, <= 6 BFS levels, ids, describe
+    # ends; per BFS level (<= maxHops = 6) up to two edge counts and one expansion; the chain's
+    # labels, its edges, describe
+    "6_path_yamamoto_soleimani.graphql": 1 + 3 * 6 + 3,
     "7_claim_facets.graphql": 8,  # one statement per facet
     "8_distinguished_precedents.graphql": 3,  # page, one citedBy page for all, speakers+docs
     "9_event_participants.graphql": 2,  # node, participants page

@@ -23,8 +23,10 @@ class Query:
     """A named statement with optional per-dialect overrides.
 
     `slots` name the parts of the text that vary but cannot be parameters in Cypher (a label, a
-    literal hop count): each slot `%NAME%` may only take one of its allowed values. `for_dialect`
-    fills every slot with its first allowed value, which is what the offline linter checks.
+    literal hop count): each slot `%NAME%` may only take one of its allowed values, or, for a
+    slot named in `joined`, several of them joined by `|` (relationship types of one pattern,
+    `[r:A|B]`). `for_dialect` fills every slot with its first allowed value, which is what the
+    offline linter checks.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Query:
     neo4j: str | None = None
     falkordb: str | None = None
     slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    joined: frozenset[str] = frozenset()
 
     def for_dialect(self, dialect: Dialect) -> str | None:
         override = self.neo4j if dialect is Dialect.NEO4J else self.falkordb
@@ -51,7 +54,8 @@ class Query:
         if set(slots) != set(allowed):
             raise ValueError(f"query {self.name!r} needs slots {sorted(allowed)}")
         for name, value in slots.items():
-            if value not in allowed[name]:
+            parts = value.split("|") if name in self.joined else [value]
+            if not all(part in allowed[name] for part in parts):
                 raise ValueError(f"{value!r} is not an allowed {name} for {self.name!r}")
         return self._fill(text, slots)
 
@@ -67,12 +71,15 @@ _REGISTRY: dict[str, Query] = {}
 
 def query(name: str, text: str | None, *, neo4j: str | None = None,
           falkordb: str | None = None,
-          slots: dict[str, tuple[str, ...]] | None = None) -> Query:
+          slots: dict[str, tuple[str, ...]] | None = None,
+          joined: tuple[str, ...] = ()) -> Query:
     """Register a statement under a unique name and return it."""
     if name in _REGISTRY:
         raise ValueError(f"duplicate query name {name!r}")
+    if not set(joined) <= set(slots or {}):
+        raise ValueError(f"query {name!r}: joined slots must be slots")
     q = Query(name, text, neo4j=neo4j, falkordb=falkordb,
-              slots=tuple((slots or {}).items()))
+              slots=tuple((slots or {}).items()), joined=frozenset(joined))
     _REGISTRY[name] = q
     return q
 

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from kb.cypher import schema, traversal
-from kb.model import FULLTEXT_FIELDS, Label, label_of
+from kb.model import EDGE_ENDPOINTS, FULLTEXT_FIELDS, Label, RelType, label_of
 from kb.store.base import (
     Dialect,
     Params,
@@ -135,7 +135,8 @@ class FalkorDBStore:
                              exclude: Sequence[str] = (), rel_types: Sequence[str] = (),
                              limit: int = 1) -> list[Row]:
         """FalkorDB has no undirected shortestPath, so search breadth-first from both ends,
-        one query per hop level over internal ids (bounded by `max_hops` round trips).
+        one query per hop level over internal ids (bounded by `max_hops` levels), expanding
+        each time the side whose frontier has fewer edges.
 
         Each level is expanded whole, so every node where the two searches meet on that level
         is found; all of them lie on shortest paths (a shorter path would have met a level
@@ -143,6 +144,7 @@ class FalkorDBStore:
         src_label, dst_label = label_of(source_id), label_of(target_id)
         if src_label is None or dst_label is None:
             return []
+        types, exclude = _walkable(exclude, rel_types, (src_label, dst_label))
         ends = await self._run(
             traversal.path_ends(self.dialect, SRC=src_label.value, DST=dst_label.value),
             {"s": source_id, "t": target_id}, readonly=True)
@@ -151,39 +153,39 @@ class FalkorDBStore:
             return []
         if a == b:
             return [{"nodes": [source_id], "rels": []}]
-        common = {"types": list(rel_types), "fan": limit}
+        if not types:
+            return []
         # parents[side][node] = the nodes it was reached from (none at the two ends)
         parents: list[dict[int, list[int]]] = [{a: []}, {b: []}]
         frontiers: list[list[int]] = [[a], [b]]
+        degree: list[int | None] = [None, None]  # edges of each frontier, once counted
         meets: list[int] = []
         budget = PATH_BUDGET
         for hop in range(max_hops):
-            side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+            side = await self._cheaper_side(frontiers, degree, types, budget)
             ids, other = sorted(frontiers[side]), frontiers[1 - side]
+            common = {"ids": ids, "fan": limit}
             if hop == max_hops - 1 and len(other) <= MEET_LIST_MAX:
-                rows = await self._run(
-                    traversal.path_meet(self.dialect),
-                    {"ids": ids, "other": sorted(other), "limit": limit, **common},
-                    readonly=True)
+                rows = await self._run(traversal.path_meet(self.dialect, TYPES=types),
+                                       {**common, "other": sorted(other), "limit": limit},
+                                       readonly=True)
                 for row in rows:
-                    parents[side][row["m"]] = sorted(row["ns"])
+                    parents[side][row["m"]] = sorted(set(row["ns"]))
                     meets.append(row["m"])
                 break
             rows = await self._run(
-                traversal.expand_internal(self.dialect),
-                {"ids": ids, "limit": budget + 1, "exclude": list(exclude), "ends": [a, b],
-                 **common},
+                traversal.expand_internal(self.dialect, TYPES=types),
+                {**common, "limit": budget + 1, "exclude": exclude, "ends": [a, b]},
                 readonly=True)
-            if len(rows) > budget:
-                raise SearchTooBroad(f"the path search reached {PATH_BUDGET:,} nodes")
-            budget -= len(rows)
+            budget -= degree[side] or 0
+            degree[side] = None
             rows.sort(key=lambda r: r["m"])  # the same paths whatever the reply's order
             nxt: list[int] = []
             for row in rows:
                 m = row["m"]
                 if m in parents[side]:
                     continue
-                parents[side][m] = sorted(row["ns"])
+                parents[side][m] = sorted(set(row["ns"]))
                 nxt.append(m)
                 if m in parents[1 - side]:
                     meets.append(m)
@@ -191,7 +193,38 @@ class FalkorDBStore:
                 break
             frontiers[side] = nxt
         chains = _chains(parents, meets, limit)
-        return await self._assemble(chains, rel_types) if chains else []
+        return await self._assemble(chains, types) if chains else []
+
+    async def _cheaper_side(self, frontiers: list[list[int]], degree: list[int | None],
+                            types: str, budget: int) -> int:
+        """The side whose frontier has fewer edges (`degree` keeps exact counts between levels),
+        counting only what the choice needs: a frontier has at least one edge per node, so the
+        side with fewer nodes wins uncounted when its edges are no more than the other side's
+        nodes, and each count stops past the figure it is compared with. SearchTooBroad when
+        the cheaper side has more edges than the budget left."""
+        small = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        big = 1 - small
+        limit = min(budget, degree[big] if degree[big] is not None else budget)
+        if degree[small] is None:
+            degree[small] = await self._edges(frontiers[small], types, limit)
+        if degree[small] is not None and degree[small] <= len(frontiers[big]):
+            side = small
+        else:
+            if degree[big] is None:
+                beat = degree[small] if degree[small] is not None else budget
+                degree[big] = await self._edges(frontiers[big], types, beat)
+            known = [d if d is not None else budget + 1 for d in degree]
+            side = small if known[small] <= known[big] else big
+        if degree[side] is None or degree[side] > budget:
+            raise SearchTooBroad(f"the path search would pass {PATH_BUDGET:,} edges")
+        return side
+
+    async def _edges(self, frontier: list[int], types: str, cap: int) -> int | None:
+        """The frontier's edges of `types`, or None when there are more than `cap`."""
+        rows = await self._run(traversal.frontier_edges(self.dialect, TYPES=types),
+                               {"ids": frontier, "cap": cap + 1}, readonly=True)
+        edges = int(rows[0]["edges"]) if rows else 0
+        return None if edges > cap else edges
 
     async def health(self) -> bool:
         try:
@@ -216,28 +249,45 @@ class FalkorDBStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    async def _assemble(self, chains: list[list[int]], rel_types: Sequence[str]) -> list[Row]:
+    async def _assemble(self, chains: list[list[int]], types: str) -> list[Row]:
         """The chains of internal ids as paths of stable ids, one edge per step; the steps of
         all chains go as one UNION ALL query. A chain that lost an edge between the levels and
         now is dropped."""
-        steps = sorted({pair for chain in chains for pair in itertools.pairwise(chain)})
-        template = traversal.path_edge(self.dialect)
+        ends = {chains[0][0], chains[0][-1]}
+        inner = sorted({n for chain in chains for n in chain} - ends)
+        claims: set[int] = set()
+        if inner:
+            rows = await self._run(traversal.node_labels(self.dialect), {"ids": inner},
+                                   readonly=True)
+            claims = {r["i"] for r in rows if r["label"] == Label.CLAIM.value}
+
+        def rank(node: int) -> int:  # claims have few edges, searched ends often many
+            return 0 if node in claims else 2 if node in ends else 1
+
+        steps = sorted({pair if rank(pair[0]) <= rank(pair[1]) else (pair[1], pair[0])
+                        for chain in chains for pair in itertools.pairwise(chain)})
+        template = traversal.path_edge(self.dialect, TYPES=types)
         params: dict[str, Any] = {}
         parts: list[str] = []
         for k, (x, y) in enumerate(steps):
             parts.append(_PARAM.sub(lambda m, k=k: f"${m.group(1)}{k}", template))
-            params.update({f"x{k}": x, f"y{k}": y, f"k{k}": k, f"types{k}": list(rel_types)})
+            params.update({f"x{k}": x, f"y{k}": y, f"k{k}": k})
         rows = await self._run(" UNION ALL ".join(parts), params, readonly=True)
-        found = {steps[r["k"]]: r for r in rows}
+        stable: dict[int, str] = {}
+        edge: dict[frozenset[int], Row] = {}
+        for row in rows:
+            x, y = steps[row["k"]]
+            stable[x], stable[y] = row["a"], row["b"]
+            edge[frozenset((x, y))] = row
         paths: list[Row] = []
         for chain in chains:
-            edges = [found.get(pair) for pair in itertools.pairwise(chain)]
-            if any(e is None for e in edges):
+            found = [edge.get(frozenset(pair)) for pair in itertools.pairwise(chain)]
+            if any(e is None for e in found):
                 continue
             paths.append({
-                "nodes": [edges[0]["a"], *(e["b"] for e in edges)],
+                "nodes": [stable[n] for n in chain],
                 "rels": [{"source": e["sid"], "target": e["tid"], "type": e["type"],
-                          "key": e.get("key")} for e in edges],
+                          "key": e.get("key")} for e in found if e is not None],
             })
         return sorted(paths, key=lambda p: p["nodes"])
 
@@ -324,3 +374,25 @@ def _chains(parents: list[dict[int, list[int]]], meets: list[int], limit: int
                 if len(out) >= limit:
                     return out
     return out
+
+
+def _walkable(exclude: Sequence[str], rel_types: Sequence[str], ends: Sequence[Label]
+              ) -> tuple[str, list[str]]:
+    """The relationship types a path search walks (joined by `|`, empty for none) and the
+    labels it must still filter out node by node.
+
+    A type whose every pair of endpoint labels (kb.model.EDGE_ENDPOINTS) has an excluded label
+    is left out of the pattern, so that no node of those labels is reached at all (passages, in
+    argument mode); only a type that joins excluded and allowed labels needs the filter. An end
+    of an excluded label still needs its own edges: then every type is walked and filtered."""
+    excluded = set(exclude)
+    wanted = [t for t in RelType if not rel_types or t.value in rel_types]
+    if excluded & {lbl.value for lbl in ends}:
+        return "|".join(t.value for t in wanted), sorted(excluded)
+
+    def touches(t: RelType) -> list[bool]:
+        return [src.value in excluded or dst.value in excluded for src, dst in EDGE_ENDPOINTS[t]]
+
+    kept = [t for t in wanted if not all(touches(t))]
+    mixed = any(any(touches(t)) for t in kept)
+    return "|".join(t.value for t in kept), sorted(excluded) if mixed else []
