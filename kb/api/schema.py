@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext, Info
 
+from kb.api.caching import cache_extensions
 from kb.api.connections import Connection, binding, build_connection, page_request
 from kb.api.enums import NodeLabel, RelationshipType, SortDirection
 from kb.api.errors import BadInput, ErrorPolicy, report_errors
@@ -269,4 +270,4 @@ class KBSchema(strawberry.Schema):
 
 
 schema = KBSchema(query=Query, mutation=Mutation, types=list(NODE_TYPES),
-                  extensions=[*limit_extensions(), ErrorPolicy])
+                  extensions=[*limit_extensions(), ErrorPolicy, *cache_extensions()])

@@ -366,19 +366,23 @@ page = query(
     "MATCH (n:%LABEL%) WHERE (1 = 1) "
     "WITH n, %KEY% AS k WHERE $after_id IS NULL OR k %CMP% $after_k "
     "OR (k = $after_k AND n.id %CMP% $after_id) "
-    "RETURN n.id AS id, properties(n) AS props, k ORDER BY k %DIR%, id %DIR% LIMIT $limit",
+    "WITH n, k ORDER BY k %DIR%, n.id %DIR% LIMIT $limit "
+    "RETURN n.id AS id, properties(n) AS props, k",
     slots={"LABEL": LABELS, "KEY": tuple(sorted({k for m in SORT_KEYS.values()
                                                  for k in m.values()})),
            "CMP": (">", "<"), "DIR": ("ASC", "DESC")},
 )
 """One page of a root connection: filter, keyset condition (strictly after the cursor in the
-direction of travel), order, limit + 1 (the extra row tells whether another page exists)."""
+direction of travel), order, limit + 1 (the extra row tells whether another page exists). The
+properties are read for the page only: projected before the sort, they were read for every node
+the filter keeps (10,000 documents: 38 ms of a 40 ms statement)."""
 
 page_keys = query(
     "read.page_keys",
     "MATCH (n:%LABEL%) WHERE (1 = 1) WITH n, [n.id] AS k "
     "WHERE $after_id IS NULL OR (1 = 2) "
-    "RETURN n.id AS id, properties(n) AS props, k ORDER BY n.id ASC LIMIT $limit",
+    "WITH n, k ORDER BY n.id ASC LIMIT $limit "
+    "RETURN n.id AS id, properties(n) AS props, k",
     slots={"LABEL": LABELS},
 )
 """One page of a root connection sorted by several keys: `k` is the list of the keys, the
@@ -666,8 +670,10 @@ timeline = query(
     "MATCH (n:Event) WHERE n.date IS NOT NULL "
     "AND ($since IS NULL OR n.date >= date($since)) "
     "AND ($until IS NULL OR n.date <= date($until)) "
-    "RETURN n.id AS id, properties(n) AS props ORDER BY n.date, n.id LIMIT $limit",
+    "WITH n ORDER BY n.date, n.id LIMIT $limit "
+    "RETURN n.id AS id, properties(n) AS props",
 )
+"""Dated events in a window, in date order; the properties read for the page only."""
 
 _EXPAND_RETURN = (
     "RETURN n.id AS src, m.id AS id, labels(m)[0] AS label, "
