@@ -89,53 +89,23 @@ def _distinct(items: Iterable[tuple[str, dict[str, Any] | None, Any]]) -> list[A
     return out
 
 
-_CLAIM_ORDER = "coalesce(m.doc, ''), coalesce(m.start, -1), m.id"
-"""Text order of related claims (the API's `kb.cypher.read.ORDER_OF`)."""
-
-_SPEAKER = "OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH %KEEP%, head(collect(s)) AS s "
-"""The claim's speaker: one per claim, as `Claim.speaker` gives (see the nested floor)."""
-
-
-def _speaker(keep: str) -> str:
-    return _SPEAKER.replace("%KEEP%", keep)
-
-
-_UNWIND_PAGE = (
-    "UNWIND (CASE WHEN size(page) = 0 THEN [[null, null, null]] "
-    "ELSE [k IN range(0, size(page) - 1) | [k, page[k][0], page[k][1]]] END) AS x "
-    "WITH %KEEP%, x[0] AS j, x[1] AS m, x[2] AS r "
-)
-"""One row per item of `page` (a list of [node, relationship]) with its position `j`, or one
-row of nulls for an empty page (so that the parent stays)."""
-
-
-def _unwind(keep: str) -> str:
-    return _UNWIND_PAGE.replace("%KEEP%", keep)
-
-
 # -- 1_precedents_in_debate.graphql ----------------------------------------------------------
 
-_PRECEDENT_PAGE = (
-    "MATCH (n:Precedent) WHERE %HAS_CITED% "
-    "WITH n, toString(n.date IS NULL) + coalesce(toString(n.date), '') AS k ORDER BY k, n.id "
-    "WITH collect(n) AS ns "
-    "WITH size(ns) AS total, ns[0..$first] AS page "
-    "UNWIND range(0, size(page) - 1) AS i "
-    "WITH total, i, page[i] AS n "
-)
-"""Precedents cited by some claim, by date (missing dates last), the first page, the total."""
 
 PRECEDENTS_IN_DEBATE = (
-    _PRECEDENT_PAGE
-    + "MATCH (n)<-[r:CITES_PRECEDENT]-(m:Claim) "
-    "WITH total, i, n, m, r ORDER BY " + _CLAIM_ORDER + " "
-    "WITH total, i, n, collect([m, r])[0..$cited] AS page "
-    + _unwind("total, i, n")
-    + _speaker("total, i, n, j, m, r")
-    + "OPTIONAL MATCH (d:Document {id: m.doc}) "
-    "RETURN total, i, n.id AS id, n.name AS name, n.date AS date, j, m.id AS claim, "
-    "m.text AS text, m.stance AS stance, properties(r) AS rel, s.id AS sid, s.name AS sname, "
-    "m.quote AS quote, d.id AS did, d.title AS title, d.publisher AS publisher ORDER BY i, j"
+    'MATCH (n:Precedent) WHERE %HAS_CITED% WITH n, toString(n.date IS NULL) + '
+    "coalesce(toString(n.date), '') AS k ORDER BY k, n.id WITH collect(n) AS ns WITH "
+    'size(ns) AS total, ns[0..$first] AS page UNWIND range(0, size(page) - 1) AS i WITH '
+    'total, i, page[i] AS n MATCH (n)<-[r:CITES_PRECEDENT]-(m:Claim) WITH total, i, n, m, r '
+    "ORDER BY coalesce(m.doc, ''), coalesce(m.start, -1), m.id WITH total, i, n, "
+    'collect([m, r])[0..$cited] AS page UNWIND (CASE WHEN size(page) = 0 THEN [[null, null, '
+    'null]] ELSE [k IN range(0, size(page) - 1) | [k, page[k][0], page[k][1]]] END) AS x '
+    'WITH total, i, n, x[0] AS j, x[1] AS m, x[2] AS r OPTIONAL MATCH (s)-[:ASSERTS]->(m) '
+    'WITH total, i, n, j, m, r, head(collect(s)) AS s OPTIONAL MATCH (d:Document {id: '
+    'm.doc}) RETURN total, i, n.id AS id, n.name AS name, n.date AS date, j, m.id AS claim, '
+    'm.text AS text, m.stance AS stance, properties(r) AS rel, s.id AS sid, s.name AS '
+    'sname, m.quote AS quote, d.id AS did, d.title AS title, d.publisher AS publisher ORDER '
+    'BY i, j'
 )
 
 
@@ -176,24 +146,18 @@ async def _count_cited(store: GraphStore) -> int:
 # -- 2_imminent_threat_claims.graphql (the nested operation) ----------------------------------
 
 NESTED = (
-    # concepts by name (first 5) -> their first 100 claims (in the API's order) -> speaker,
-    # evidence, passage, document. One speaker per claim, as the API's `Claim.speaker` gives:
-    # `head(collect(s))` keeps the answer the same on both stores should a claim have parallel
-    # ASSERTS edges (before commit 97a149e every claim had two; an unnamed pattern matches them
-    # once on FalkorDB and twice on Neo4j, so Neo4j's floor answered every claim twice).
-    "MATCH (c:Concept) WHERE c.name = $concept "
-    "WITH c ORDER BY c.id LIMIT 5 "
-    "OPTIONAL MATCH (c)<-[r:INVOKES]-(m:Claim) "
-    "WITH c, m, r ORDER BY " + _CLAIM_ORDER + " "
-    "WITH c, collect(CASE WHEN m IS NULL THEN null ELSE [m, r] END)[0..$first] AS page "
-    + _unwind("c") + _speaker("c, j, m, r")
-    + "OPTIONAL MATCH (p:Passage {id: m.passage}) "
-    "OPTIONAL MATCH (d:Document {id: m.doc}) "
-    "RETURN c.id AS id, c.name AS name, c.definition AS definition, j, m.id AS claim, "
-    "m.stance AS stance, m.text AS text, properties(r) AS rel, s.id AS sid, s.name AS sname, "
-    "m.quote AS quote, m.start AS start, m.end AS end, p.id AS pid, p.text AS ptext, "
-    "d.id AS did, d.title AS title, d.publisher AS publisher, d.published AS published "
-    "ORDER BY id, j"
+    'MATCH (c:Concept) WHERE c.name = $concept WITH c ORDER BY c.id LIMIT 5 OPTIONAL MATCH '
+    "(c)<-[r:INVOKES]-(m:Claim) WITH c, m, r ORDER BY coalesce(m.doc, ''), "
+    'coalesce(m.start, -1), m.id WITH c, collect(CASE WHEN m IS NULL THEN null ELSE [m, r] '
+    'END)[0..$first] AS page UNWIND (CASE WHEN size(page) = 0 THEN [[null, null, null]] '
+    'ELSE [k IN range(0, size(page) - 1) | [k, page[k][0], page[k][1]]] END) AS x WITH c, '
+    'x[0] AS j, x[1] AS m, x[2] AS r OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH c, j, m, r, '
+    'head(collect(s)) AS s OPTIONAL MATCH (p:Passage {id: m.passage}) OPTIONAL MATCH '
+    '(d:Document {id: m.doc}) RETURN c.id AS id, c.name AS name, c.definition AS '
+    'definition, j, m.id AS claim, m.stance AS stance, m.text AS text, properties(r) AS '
+    'rel, s.id AS sid, s.name AS sname, m.quote AS quote, m.start AS start, m.end AS end, '
+    'p.id AS pid, p.text AS ptext, d.id AS did, d.title AS title, d.publisher AS publisher, '
+    'd.published AS published ORDER BY id, j'
 )
 
 
@@ -228,45 +192,42 @@ async def nested(store: GraphStore, v: dict[str, Any]) -> Data:
 # -- 3_article51_self_defense.graphql --------------------------------------------------------
 
 ARTICLE51_CONCEPTS = (
-    "MATCH (c:Concept) WHERE toLower(c.name) CONTAINS toLower($concept) "
-    "WITH c ORDER BY c.id LIMIT 5 "
-    "OPTIONAL MATCH (c)<-[r:INVOKES]-(m:Claim) WHERE r.stance IN ['supports', 'disputes'] "
-    "WITH c, r.stance AS st, m, r ORDER BY " + _CLAIM_ORDER + " "
-    "WITH c, st, collect(CASE WHEN m IS NULL THEN null ELSE [m, r] END)[0..$first] AS page "
-    + _unwind("c, st")
-    + _speaker("c, st, j, m, r")
-    + "OPTIONAL MATCH (d:Document {id: m.doc}) "
-    "RETURN c.id AS id, c.name AS name, st, j, m.id AS claim, m.text AS text, "
-    "properties(r) AS rel, s.name AS sname, s.id AS sid, d.id AS did, d.title AS title "
-    "ORDER BY id, st, j"
+    'MATCH (c:Concept) WHERE toLower(c.name) CONTAINS toLower($concept) WITH c ORDER BY '
+    "c.id LIMIT 5 OPTIONAL MATCH (c)<-[r:INVOKES]-(m:Claim) WHERE r.stance IN ['supports', "
+    "'disputes'] WITH c, r.stance AS st, m, r ORDER BY coalesce(m.doc, ''), "
+    'coalesce(m.start, -1), m.id WITH c, st, collect(CASE WHEN m IS NULL THEN null ELSE [m, '
+    'r] END)[0..$first] AS page UNWIND (CASE WHEN size(page) = 0 THEN [[null, null, null]] '
+    'ELSE [k IN range(0, size(page) - 1) | [k, page[k][0], page[k][1]]] END) AS x WITH c, '
+    'st, x[0] AS j, x[1] AS m, x[2] AS r OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH c, st, j, '
+    'm, r, head(collect(s)) AS s OPTIONAL MATCH (d:Document {id: m.doc}) RETURN c.id AS id, '
+    'c.name AS name, st, j, m.id AS claim, m.text AS text, properties(r) AS rel, s.name AS '
+    'sname, s.id AS sid, d.id AS did, d.title AS title ORDER BY id, st, j'
 )
 """The concepts whose name contains the words, with their first 50 supporting and first 50
 disputing claims (speaker, document)."""
 
 ARTICLE51_ATTACKERS = (
-    "UNWIND $ids AS id MATCH (n:Claim {id: id})<-[r:ATTACKS]-(m:Claim) "
-    "WITH id, m, r ORDER BY " + _CLAIM_ORDER + " "
-    "WITH id, collect([m, r])[0..$first] AS page "
-    + _unwind("id")
-    + _speaker("id, j, m, r")
-    + "RETURN id, j, m.id AS claim, m.text AS text, properties(r) AS rel, s.id AS sid, "
-    "s.name AS sname ORDER BY id, j"
+    'UNWIND $ids AS id MATCH (n:Claim {id: id})<-[r:ATTACKS]-(m:Claim) WITH id, m, r ORDER '
+    "BY coalesce(m.doc, ''), coalesce(m.start, -1), m.id WITH id, collect([m, "
+    'r])[0..$first] AS page UNWIND (CASE WHEN size(page) = 0 THEN [[null, null, null]] ELSE '
+    '[k IN range(0, size(page) - 1) | [k, page[k][0], page[k][1]]] END) AS x WITH id, x[0] '
+    'AS j, x[1] AS m, x[2] AS r OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH id, j, m, r, '
+    'head(collect(s)) AS s RETURN id, j, m.id AS claim, m.text AS text, properties(r) AS '
+    'rel, s.id AS sid, s.name AS sname ORDER BY id, j'
 )
 """The first 10 claims attacking each of the argued claims."""
 
 CONTRADICTIONS = (
-    "MATCH (n:Claim) WHERE %HAS_ATTACKS% "
-    "WITH n ORDER BY n.id LIMIT $first "
-    "MATCH (n)-[r:ATTACKS]->(m:Claim) "
-    "WITH n, m, r ORDER BY n.id, " + _CLAIM_ORDER + " "
-    "WITH n, collect([m, r])[0..$attacks] AS page "
-    "OPTIONAL MATCH (sn)-[:ASSERTS]->(n) "
-    "WITH n, page, head(collect(sn)) AS sn "
-    + _unwind("n, sn")
-    + _speaker("n, sn, j, m, r")
-    + "RETURN n.id AS id, n.text AS ntext, n.stance AS nstance, sn.id AS nsid, "
-    "sn.name AS nsname, j, m.id AS claim, m.text AS text, m.stance AS stance, "
-    "properties(r) AS rel, s.id AS sid, s.name AS sname ORDER BY id, j"
+    'MATCH (n:Claim) WHERE %HAS_ATTACKS% WITH n ORDER BY n.id LIMIT $first MATCH '
+    "(n)-[r:ATTACKS]->(m:Claim) WITH n, m, r ORDER BY n.id, coalesce(m.doc, ''), "
+    'coalesce(m.start, -1), m.id WITH n, collect([m, r])[0..$attacks] AS page OPTIONAL '
+    'MATCH (sn)-[:ASSERTS]->(n) WITH n, page, head(collect(sn)) AS sn UNWIND (CASE WHEN '
+    'size(page) = 0 THEN [[null, null, null]] ELSE [k IN range(0, size(page) - 1) | [k, '
+    'page[k][0], page[k][1]]] END) AS x WITH n, sn, x[0] AS j, x[1] AS m, x[2] AS r '
+    'OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH n, sn, j, m, r, head(collect(s)) AS s RETURN '
+    'n.id AS id, n.text AS ntext, n.stance AS nstance, sn.id AS nsid, sn.name AS nsname, j, '
+    'm.id AS claim, m.text AS text, m.stance AS stance, properties(r) AS rel, s.id AS sid, '
+    's.name AS sname ORDER BY id, j'
 )
 """The first 100 claims (by id) that attack some claim, with the first 10 they attack."""
 
@@ -452,34 +413,44 @@ async def path(store: GraphStore, v: dict[str, Any]) -> Data:
 
 # -- 7_claim_facets.graphql ------------------------------------------------------------------
 
-_FACETS = {
-    "bySpeaker": "MATCH (s)-[:ASSERTS]->(n:Claim) WITH s.id AS key, s.name AS label, n",
-    "byStance": "MATCH (n:Claim) WITH n.stance AS key, n.stance AS label, n",
-    "byConcept": "MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x.id AS key, x.name AS label, n",
-    "byPrecedent": "MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) "
-                   "WITH x.id AS key, x.name AS label, n",
-    "byTreatment": "MATCH (n:Claim)-[r:CITES_PRECEDENT]->(:Precedent) "
-                   "WITH r.treatment AS key, r.treatment AS label, n",
-    "byDocument": "MATCH (n:Claim) MATCH (d:Document {id: n.doc}) "
-                  "WITH d.id AS key, d.title AS label, n",
-    "byOutlet": "MATCH (n:Claim) MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) "
-                "WITH o.id AS key, o.name AS label, n",
-    "byMonth": "MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WHERE d.published IS NOT NULL "
-               "WITH substring(toString(d.published), 0, 7) AS key, "
-               "substring(toString(d.published), 0, 7) AS label, n",
-}
 
-CLAIM_FACETS = " UNION ALL ".join(
-    f"{by} WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL "
-    f"RETURN '{name}' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit"
-    for name, by in _FACETS.items())
+FACETS = ("bySpeaker", "byStance", "byConcept", "byPrecedent", "byTreatment", "byDocument",
+          "byOutlet", "byMonth")
+
+CLAIM_FACETS = (
+    'MATCH (s)-[:ASSERTS]->(n:Claim) WITH s.id AS key, s.name AS label, n WITH key, label, '
+    "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'bySpeaker' AS facet, key, "
+    'label, count ORDER BY count DESC, key LIMIT $limit UNION ALL MATCH (n:Claim) WITH '
+    'n.stance AS key, n.stance AS label, n WITH key, label, count(DISTINCT n) AS count '
+    "WHERE key IS NOT NULL RETURN 'byStance' AS facet, key, label, count ORDER BY count "
+    'DESC, key LIMIT $limit UNION ALL MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x.id AS '
+    'key, x.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT '
+    "NULL RETURN 'byConcept' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
+    '$limit UNION ALL MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) WITH x.id AS key, '
+    'x.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
+    "RETURN 'byPrecedent' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit "
+    'UNION ALL MATCH (n:Claim)-[r:CITES_PRECEDENT]->(:Precedent) WITH r.treatment AS key, '
+    'r.treatment AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT '
+    "NULL RETURN 'byTreatment' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
+    '$limit UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WITH d.id AS key, '
+    'd.title AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
+    "RETURN 'byDocument' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit "
+    'UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) '
+    'WITH o.id AS key, o.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE '
+    "key IS NOT NULL RETURN 'byOutlet' AS facet, key, label, count ORDER BY count DESC, key "
+    'LIMIT $limit UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WHERE '
+    'd.published IS NOT NULL WITH substring(toString(d.published), 0, 7) AS key, '
+    'substring(toString(d.published), 0, 7) AS label, n WITH key, label, count(DISTINCT n) '
+    "AS count WHERE key IS NOT NULL RETURN 'byMonth' AS facet, key, label, count ORDER BY "
+    'count DESC, key LIMIT $limit'
+)
 """Every facet over every claim in one statement: one UNION part per facet, each with its own
 order and limit."""
 
 
 async def claim_facets(store: GraphStore, v: dict[str, Any]) -> Data:
     rows = await store.read(CLAIM_FACETS, {"limit": v.get("first", 10)})
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in _FACETS}
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
     for r in rows:
         item: dict[str, Any] = {"key": str(r["key"]), "count": int(r["count"])}
         if r["facet"] not in ("byStance", "byTreatment", "byMonth"):
@@ -492,24 +463,24 @@ async def claim_facets(store: GraphStore, v: dict[str, Any]) -> Data:
 # -- 8_distinguished_precedents.graphql ------------------------------------------------------
 
 DISTINGUISHED = (
-    _PRECEDENT_PAGE
-    + "OPTIONAL MATCH (n)<-[r:CITES_PRECEDENT]-(m:Claim) WHERE r.treatment = $treatment "
-    "WITH i, n, m, r.treatment AS ev, collect(DISTINCT r.doc) AS docs "
-    "WITH i, n, m, ev, docs ORDER BY CASE WHEN m.speaker IS NULL THEN 1 ELSE 0 END, "
-    "m.speaker, m.id "
-    "WITH i, n, collect(CASE WHEN m IS NULL THEN null ELSE [m.id, ev, docs] END) AS rows "
-    "RETURN i, n.id AS id, n.name AS name, n.date AS date, size(rows) AS total, "
-    "rows[0..$first] AS page ORDER BY i"
+    'MATCH (n:Precedent) WHERE %HAS_CITED% WITH n, toString(n.date IS NULL) + '
+    "coalesce(toString(n.date), '') AS k ORDER BY k, n.id WITH collect(n) AS ns WITH "
+    'size(ns) AS total, ns[0..$first] AS page UNWIND range(0, size(page) - 1) AS i WITH '
+    'total, i, page[i] AS n OPTIONAL MATCH (n)<-[r:CITES_PRECEDENT]-(m:Claim) WHERE '
+    'r.treatment = $treatment WITH i, n, m, r.treatment AS ev, collect(DISTINCT r.doc) AS '
+    'docs WITH i, n, m, ev, docs ORDER BY CASE WHEN m.speaker IS NULL THEN 1 ELSE 0 END, '
+    'm.speaker, m.id WITH i, n, collect(CASE WHEN m IS NULL THEN null ELSE [m.id, ev, docs] '
+    'END) AS rows RETURN i, n.id AS id, n.name AS name, n.date AS date, size(rows) AS '
+    'total, rows[0..$first] AS page ORDER BY i'
 )
 """The first 20 cited precedents by date, each with the claims that cite it with the given
 treatment, by speaker: their total and the first page (ids, treatment, documents)."""
 
 CLAIM_DETAILS = (
-    "UNWIND $ids AS id MATCH (m:Claim {id: id}) "
-    + _speaker("id, m")
-    + "OPTIONAL MATCH (d:Document {id: m.doc}) "
-    "RETURN id, m.text AS text, m.quote AS quote, s.id AS sid, s.name AS sname, d.id AS did, "
-    "d.title AS title, d.publisher AS publisher"
+    'UNWIND $ids AS id MATCH (m:Claim {id: id}) OPTIONAL MATCH (s)-[:ASSERTS]->(m) WITH id, '
+    'm, head(collect(s)) AS s OPTIONAL MATCH (d:Document {id: m.doc}) RETURN id, m.text AS '
+    'text, m.quote AS quote, s.id AS sid, s.name AS sname, d.id AS did, d.title AS title, '
+    'd.publisher AS publisher'
 )
 """Text, quote, speaker and document of claims by id (the claims of the pages above)."""
 
