@@ -137,66 +137,65 @@ def test_stance_after_a_concession_is_the_main_clauses() -> None:
 def test_stance_abstains_in_conditions_and_requirements() -> None:
     # the law's requirement is stated, not met
     assert stance_of("Self-defense requires an imminent threat.") is Stance.NEUTRAL
-    assert stance_of("The treaty includes an exception for self-defense.") is Stance.NEUTRAL
+    assert stance_of("The charter allows exceptions for self-defense in war.") is Stance.NEUTRAL
     assert stance_of("If the raid was lawful, the ministry should say so.") is Stance.NEUTRAL
     # a relative clause after the requirement asserts again
-    text = "The bar requires an imminent threat that the government has failed to identify."
+    text = "The rule requires a real danger that the ministry has failed to demonstrate."
     assert stance_of(text) is Stance.ATTACKS
 
 
 def test_stance_ignores_phrases_that_only_hold_a_cues_word() -> None:
     assert stance_of("There is no doubt that the raid was a war crime.") is Stance.ATTACKS
-    assert stance_of("There are legitimate concerns about the aftermath.") is Stance.NEUTRAL
-    assert stance_of("His crimes have been punished at last.") is Stance.SUPPORTS
+    assert stance_of("Voters raised legitimate questions about the budget.") is Stance.NEUTRAL
+    assert stance_of("Their crimes were finally punished.") is Stance.SUPPORTS
     assert stance_of("The rebels retaliated with rockets on Monday.") is Stance.NEUTRAL
     assert stance_of('The minister vowed "harsh revenge" for the raid.') is Stance.ATTACKS
 
 
 def test_stance_reads_distancing_and_demands_for_answers() -> None:
-    text = "The government turned to the claim that it was acting in self-defense."
+    text = "The ministry fell back on the claim that the raid was lawful."
     assert stance_of(text) is Stance.ATTACKS
-    assert stance_of("The senator complained that she was not notified.") is Stance.ATTACKS
-    assert stance_of("The government's case is not obviously implausible.") is Stance.SUPPORTS
-    text = "Legislators called on the ministry to brief them on the intelligence."
+    assert stance_of("The governor complained that nobody had consulted her.") is Stance.ATTACKS
+    assert stance_of("The ministry's theory is not entirely implausible.") is Stance.SUPPORTS
+    text = "Deputies urged the cabinet to explain the raid to parliament."
     assert stance_of(text) is Stance.ATTACKS
 
 
 def test_stance_scope_of_distancing_ends_at_the_speakers_own_predicate() -> None:
-    text = 'An official described the claim that he was planning an attack as "an illogical leap."'
+    text = 'A diplomat dismissed the claim that the raid was lawful as "a fiction."'
     assert stance_of(text) is Stance.ATTACKS
-    text = "Critics tried to spin the justified raid into a reckless act."
+    text = "Opponents want to turn the justified raid into a scandal and a reckless gamble."
     assert stance_of(text) is Stance.SUPPORTS
-    assert stance_of("The evidence of an imminent attack is razor thin.") is Stance.ATTACKS
-    text = "The question of how imminent it was needs more information."
+    assert stance_of("The evidence of an imminent plot is flimsy.") is Stance.ATTACKS
+    text = "The question of how it was needed is something I want more information on."
     assert stance_of(text) is Stance.ATTACKS
-    assert stance_of('"Shameful, dangerous comment," the senator tweeted.') is Stance.NEUTRAL
-    assert stance_of("The minister praised the early warning systems.") is Stance.NEUTRAL
-    assert stance_of("He said so, even if one approves of the righteous decision.") is (
+    assert stance_of('"A cynical, shameful remark," the mayor wrote.') is Stance.NEUTRAL
+    assert stance_of("The coach praised the new stadium lights.") is Stance.NEUTRAL
+    assert stance_of("It was costly, even if one admires the righteous choice.") is (
         Stance.SUPPORTS
     )
 
 
 def test_a_quotation_carried_over_paragraphs_is_the_speakers_throughout() -> None:
     text = (
-        "A Ruritanian military attaché based in the region told reporters that the case was "
-        "strong.\n\n"
-        '"If it goes forward, the case is strong," the official, who asked not to be named, '
+        "A Ruritanian diplomat based in the capital told reporters that the talks had failed.\n\n"
+        '"If they resume, nothing will change," the diplomat, who declined to give a name, '
         "said.\n\n"
-        '"On the face of it, the killing is probably illegal. Do they have a stronger case?\n\n'
-        '"I would assume so, but there is little chance of a trial."'
+        '"To be honest, the fleet is ready. Are they ready too?\n\n'
+        '"I doubt it, and the harbour is closed anyway."'
     )
-    assert said_by(text, '"If it goes') == {"A Ruritanian military attaché"}
-    assert said_by(text, '"On the face') == {"A Ruritanian military attaché"}
-    assert said_by(text, "Do they have") == {"A Ruritanian military attaché"}
-    assert said_by(text, '"I would') == {"A Ruritanian military attaché"}
+    assert said_by(text, '"If they') == {"A Ruritanian diplomat"}
+    assert said_by(text, '"To be honest') == {"A Ruritanian diplomat"}
+    assert said_by(text, "Are they ready") == {"A Ruritanian diplomat"}
+    assert said_by(text, '"I doubt') == {"A Ruritanian diplomat"}
 
 
 def test_the_speakers_half_of_a_quotation_cut_at_its_question_mark_is_no_claim() -> None:
     text = (
         "President Jon Varga spoke on Friday.\n\n"
-        '"Here is a question: What will Varga not say?" asked columnist Mika Lund.'
+        '"Who wrote this speech?" wondered critic Mika Lund.'
     )
-    assert said_by(text, "asked columnist") == set()
+    assert said_by(text, "wondered critic") == set()
 
 
 def test_stance_of_taking_or_opposing_the_actions_side() -> None:
@@ -209,29 +208,29 @@ def test_stance_of_taking_or_opposing_the_actions_side() -> None:
 def test_a_quotation_owned_by_a_speakers_noun_of_saying_is_the_speakers() -> None:
     text = (
         "President Jon Varga addressed the nation on Wednesday.\n\n"
-        "Even so, Varga’s takeaway was that “the enemy appears to be standing down.”\n\n"
-        "That marked a change from his warning a day earlier that “they will be hit hard.”"
+        "In the end, Varga’s view was that “the harvest will be late this year.”\n\n"
+        "It echoed his pledge last spring that “no farm will be left behind.”"
     )
-    assert said_by(text, "Even so") == {"Jon Varga"}
-    assert said_by(text, "That marked") == {"Jon Varga"}
+    assert said_by(text, "In the end") == {"Jon Varga"}
+    assert said_by(text, "It echoed") == {"Jon Varga"}
 
 
 def test_an_inverted_speaker_after_a_comma_closes_the_sentence() -> None:
     text = (
         "General Oskar Brandvold briefed reporters on Monday.\n\n"
         '"We are ready," Brandvold said.\n\n'
-        "In the town, families were settling into an uneasy routine, says Mayor Mitch Colvin.\n\n"
-        "“This is something we have grown accustomed to,” he says."
+        "At the harbour, fishermen waited for the storm to pass, says Mayor Lena Virtanen.\n\n"
+        "“We have seen worse winters than this,” she says."
     )
-    assert said_by(text, "In the town") == {"Mitch Colvin"}
-    assert said_by(text, "“This is") == {"Mitch Colvin"}
+    assert said_by(text, "At the harbour") == {"Lena Virtanen"}
+    assert said_by(text, "“We have seen") == {"Lena Virtanen"}
 
 
 def test_a_second_opening_mark_closes_the_quotation() -> None:
     text = (
         "Senator Jon Varga spoke on Friday.\n\n"
-        "The minister ran on the promise to end the “endless wars “in the region. "
-        "Now he claims that he has acted to stop a war, not start one."
+        "The minister ran on a pledge to end the “long winters “in the north. "
+        "Now he claims that he has ended them, and for good."
     )
     assert said_by(text, "Now he claims") == {"Jon Varga"}
 
@@ -244,7 +243,7 @@ def test_a_participle_after_its_clause_is_said_by_the_clauses_subject() -> None:
 
 
 def test_a_negated_consequence_argues_neither_way() -> None:
-    assert stance_of("We do not seek escalation or war.") is Stance.NEUTRAL
+    assert stance_of("The cabinet does not want escalation.") is Stance.NEUTRAL
     assert stance_of("The strike was not illegal.") is Stance.SUPPORTS
-    text = "The ministry intends to file lawsuits against the government over the raid."
+    text = "The families brought charges against the army over the raid."
     assert stance_of(text) is Stance.ATTACKS

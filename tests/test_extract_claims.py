@@ -54,6 +54,6 @@ def test_essay_author_voice() -> None:
 def test_narration_borrowing_a_word_in_quotes_is_no_argument() -> None:
     from loaders.extract.claims import _quotes_someone
 
-    assert not _quotes_someone("The ministry urged citizens to leave “immediately.”")
+    assert not _quotes_someone("The mayor told residents to stay “indoors.”")
     assert _quotes_someone("“We will answer it in court,” the minister said.")
     assert _quotes_someone("it is a strong case, and we will win it,” she said.")

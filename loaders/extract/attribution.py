@@ -177,8 +177,8 @@ def quoted_spans(text: str, starts_quoted: bool = False) -> list[tuple[int, int]
     """Offsets of the quoted stretches of a sentence (curly or straight double quotes).
 
     Double quotation marks do not nest in English (a quotation inside one takes single marks):
-    an opening mark while a quotation is open is a closing one typed wrong ('the “endless
-    wars “in the Middle East')."""
+    an opening mark while a quotation is open is a closing one typed wrong ('a “lasting
+    peace “in the region')."""
     spans: list[tuple[int, int]] = []
     start = 0 if starts_quoted else -1
     for m in _QUOTE_MARK.finditer(text):
@@ -616,7 +616,7 @@ class Attributor:
         return out
 
     def _possessed_quote(self, view: PassageView) -> list[Speaker]:
-        """ "Trump's takeaway was that “...”", "his warning a day earlier that “...”": in a
+        """ "X's view was that “...”", "her pledge last week that “...”": in a
         sentence with no reporting verb, the quotation a speaker's noun of saying introduces is
         that speaker's claim."""
         pattern = self.lex.possessed_quote

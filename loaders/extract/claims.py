@@ -188,7 +188,7 @@ def _argued_precedents(claims: list[Claim]) -> None:
 
 _QUOTED_WORDS = 4
 """Words a quotation needs to be someone's statement rather than a phrase the narration borrows
-('urged citizens to leave “immediately.”', 'a “maximum pressure” campaign')."""
+('told residents to stay “indoors.”', 'a “total victory” speech')."""
 
 
 def _quotes_someone(quote: str) -> bool:

@@ -22,7 +22,7 @@ _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although
 _SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
 _PREDICATE = re.compile(r"\bas\s+(?:an?|the)\b|\bas\s+[\"“‘']", re.I)
-"""'described the claim that X as an illogical leap': what follows 'as' is the speaker's own
+"""'dismissed the claim that X as a fiction': what follows 'as' is the speaker's own
 word, outside the scope of the rejection or distancing before it."""
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|(?<!there\s)(?:is|are|was|were))\b", re.I)
 """Where a requirement's object ends: a relative pronoun, or the finite verb of the clause."""
@@ -54,8 +54,8 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
 
 
 _GOVERNED_WORDS = 6
-"""How far a requirement reaches: its object, not the clause's predicate ('the evidence of an
-imminent attack is razor thin')."""
+"""How far a requirement reaches: its object, not the clause's predicate ('the evidence of a
+plot is weak')."""
 _NEXT_WORD = re.compile(r"\W*(?:\w+)?")
 
 
@@ -109,7 +109,7 @@ def _score(text: str, lex: StanceLexicon) -> int:
             if not _reversed(text, m.start(), lex):
                 score += sign
             elif not (sign < 0 and lex.consequences and lex.consequences.match(m.group())):
-                score -= sign  # "not justified"; but "we do not seek escalation" says nothing
+                score -= sign  # "not justified"; but "nobody wants escalation" says nothing
     return score
 
 
