@@ -555,7 +555,7 @@ class Attributor:
             participle = form.endswith("ing")
             found = []
             if participle and _COMMA_BEFORE.search(text[: vm.start()]):
-                # "X blamed Iran, saying ...": a participle after its clause is said by the
+                # "X blamed Y, saying ...": a participle after its clause is said by the
                 # clause's subject, not by the noun just before the comma
                 found = self.sentence_subject(view, vm.start())
             found = found or self.subject(view, vm.start())
