@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 
 from starlette.applications import Starlette
 from uvicorn import Config
@@ -76,19 +77,33 @@ class _Supervisor(Multiprocess):
         self.should_exit.set()
 
 
-def serve_workers(host: str, port: int, workers: int, log_level: str = "info") -> None:
-    """Serve the API in `workers` processes until a stop signal; returns once every worker has
-    exited. The caller holds the store open around this call."""
+def _tcp(sock: socket.socket) -> socket.socket:
+    """The listening socket with its protocol said (IPPROTO_TCP). uvicorn binds it with
+    `socket.socket(family=...)`, protocol 0, and asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on accepted sockets whose protocol is IPPROTO_TCP: every response, which
+    uvicorn writes in two parts (headers, then body), then waited for the client's delayed ACK,
+    about 40 ms a request (measured: /health/live 44 ms with two workers, 0.6 ms with one)."""
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    return sock
+
+
+def serve_workers(host: str, port: int, workers: int, log_level: str = "info",
+                  app: str = "kb.serving:worker_app", access_log: bool = True) -> None:
+    """Serve the API (or another app factory, `app`) in `workers` processes until a stop
+    signal; returns once every worker has exited. The caller holds the store open around this
+    call."""
     config = Config(
-        "kb.serving:worker_app",
+        app,
         factory=True,
         host=host,
         port=port,
         workers=workers,
         log_level=log_level,
         lifespan="on",
+        access_log=access_log,
     )
-    sock = config.bind_socket()
+    sock = _tcp(config.bind_socket())
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     try:
         _Supervisor(config, sockets=[sock]).run()
