@@ -417,39 +417,63 @@ async def path(store: GraphStore, v: dict[str, Any]) -> Data:
 FACETS = ("bySpeaker", "byStance", "byConcept", "byPrecedent", "byTreatment", "byDocument",
           "byOutlet", "byMonth")
 
-CLAIM_FACETS = (
-    'MATCH (s)-[:ASSERTS]->(n:Claim) WITH s.id AS key, s.name AS label, n WITH key, label, '
-    "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'bySpeaker' AS facet, key, "
-    'label, count ORDER BY count DESC, key LIMIT $limit UNION ALL MATCH (n:Claim) WITH '
-    'n.stance AS key, n.stance AS label, n WITH key, label, count(DISTINCT n) AS count '
-    "WHERE key IS NOT NULL RETURN 'byStance' AS facet, key, label, count ORDER BY count "
-    'DESC, key LIMIT $limit UNION ALL MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x.id AS '
-    'key, x.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT '
-    "NULL RETURN 'byConcept' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
-    '$limit UNION ALL MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) WITH x.id AS key, '
-    'x.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
-    "RETURN 'byPrecedent' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit "
-    'UNION ALL MATCH (n:Claim)-[r:CITES_PRECEDENT]->(:Precedent) WITH r.treatment AS key, '
-    'r.treatment AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT '
-    "NULL RETURN 'byTreatment' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
-    '$limit UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WITH d.id AS key, '
-    'd.title AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
-    "RETURN 'byDocument' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit "
-    'UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) '
-    'WITH o.id AS key, o.name AS label, n WITH key, label, count(DISTINCT n) AS count WHERE '
-    "key IS NOT NULL RETURN 'byOutlet' AS facet, key, label, count ORDER BY count DESC, key "
-    'LIMIT $limit UNION ALL MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WHERE '
-    'd.published IS NOT NULL WITH substring(toString(d.published), 0, 7) AS key, '
-    'substring(toString(d.published), 0, 7) AS label, n WITH key, label, count(DISTINCT n) '
-    "AS count WHERE key IS NOT NULL RETURN 'byMonth' AS facet, key, label, count ORDER BY "
-    'count DESC, key LIMIT $limit'
-)
-"""Every facet over every claim in one statement: one UNION part per facet, each with its own
-order and limit."""
+
+FACET_STATEMENTS = {
+    'bySpeaker': (
+        'MATCH (s)-[:ASSERTS]->(n:Claim) WITH s.id AS key, s.name AS label, n WITH key, '
+        "label, count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'bySpeaker' AS "
+        'facet, key, label, count ORDER BY count DESC, key LIMIT $limit'
+    ),
+    'byStance': (
+        'MATCH (n:Claim) WITH n.stance AS key, n.stance AS label, n WITH key, label, '
+        "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'byStance' AS facet, "
+        'key, label, count ORDER BY count DESC, key LIMIT $limit'
+    ),
+    'byConcept': (
+        'MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x.id AS key, x.name AS label, n '
+        'WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN '
+        "'byConcept' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit"
+    ),
+    'byPrecedent': (
+        'MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) WITH x.id AS key, x.name AS '
+        'label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
+        "RETURN 'byPrecedent' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
+        '$limit'
+    ),
+    'byTreatment': (
+        'MATCH (n:Claim)-[r:CITES_PRECEDENT]->(:Precedent) WITH r.treatment AS key, '
+        'r.treatment AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS '
+        "NOT NULL RETURN 'byTreatment' AS facet, key, label, count ORDER BY count DESC, "
+        'key LIMIT $limit'
+    ),
+    'byDocument': (
+        'MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WITH d.id AS key, d.title AS '
+        'label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
+        "RETURN 'byDocument' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
+        '$limit'
+    ),
+    'byOutlet': (
+        'MATCH (n:Claim) MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) WITH '
+        'o.id AS key, o.name AS label, n WITH key, label, count(DISTINCT n) AS count '
+        "WHERE key IS NOT NULL RETURN 'byOutlet' AS facet, key, label, count ORDER BY "
+        'count DESC, key LIMIT $limit'
+    ),
+    'byMonth': (
+        'MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WHERE d.published IS NOT NULL '
+        'WITH substring(toString(d.published), 0, 7) AS key, '
+        'substring(toString(d.published), 0, 7) AS label, n WITH key, label, '
+        "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'byMonth' AS facet, key, "
+        'label, count ORDER BY count DESC, key LIMIT $limit'
+    ),
+}
+"""The facets one statement each, as the API sends them (all at once: the store runs them side
+by side); the floor sends them the same way."""
 
 
 async def claim_facets(store: GraphStore, v: dict[str, Any]) -> Data:
-    rows = await store.read(CLAIM_FACETS, {"limit": v.get("first", 10)})
+    params = {"limit": v.get("first", 10)}
+    found = await asyncio.gather(*(store.read(FACET_STATEMENTS[name], params) for name in FACETS))
+    rows = [r for part in found for r in part]
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
     for r in rows:
         item: dict[str, Any] = {"key": str(r["key"]), "count": int(r["count"])}
@@ -662,7 +686,7 @@ FLOOR_CYPHER: dict[str, list[str]] = {
     "SelfDefenseArticle51": [ARTICLE51_CONCEPTS, ARTICLE51_ATTACKERS, CONTRADICTIONS],
     "Timeline": [TIMELINE],
     "ActorNeighborhood": ["kb.cypher.read: describe, expand (one per level), edges_between"],
-    "ClaimFacets": [CLAIM_FACETS],
+    "ClaimFacets": list(FACET_STATEMENTS.values()),
     "DistinguishedPrecedents": [DISTINGUISHED, CLAIM_DETAILS],
     "EventParticipants": [EVENT_PARTICIPANTS],
     "ConceptInvocations": [CONCEPT_INVOCATIONS, CLAIM_DETAILS],
