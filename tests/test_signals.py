@@ -39,6 +39,18 @@ def holders(data_dir: Path) -> list[int]:
     return found
 
 
+def wait_for_writes(data_dir: Path, proc: subprocess.Popen[bytes], size: int = 200_000,
+                    timeout: float = 60) -> None:
+    """Wait until the store's append-only log has grown by `size` bytes: documents are being
+    written (a fixed pause lands in the start-up on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        logs = (data_dir / "appendonlydir").glob("*.incr.aof")
+        if sum(f.stat().st_size for f in logs if f.exists()) >= size:
+            return
+        time.sleep(0.05)
+
+
 def _env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "KB_DATA_DIR": str(data_dir), "NEO4J_URI": ""}
 
@@ -68,7 +80,7 @@ def test_load_stops_its_store_on_signal(tmp_path: Path, signum: int) -> None:
         time.sleep(0.05)
         pid = store_pid(data)
     assert pid is not None, "kb load started no embedded store"
-    time.sleep(0.5)  # well into the load
+    wait_for_writes(data, proc)  # well into the load, however slow the machine is today
     assert proc.poll() is None, "the load finished before it could be interrupted"
     proc.send_signal(signum)
     assert proc.wait(timeout=60) != 0  # an interrupted load is not a success
