@@ -331,8 +331,11 @@ class FalkorDBStore:
         args = {k: to_param(v) for k, v in (params or {}).items()} or None
         run = self._graph.ro_query if readonly else self._graph.query
         try:
-            result = await asyncio.wait_for(
-                run(text, args, timeout=int(self.timeout * 1000)), self.timeout + 2)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the result when the
+            # statement finishes just as the task is cancelled, so a Ctrl-C or SIGTERM during a
+            # bulk load's writes was lost and the load ran on to the end (exit 0)
+            async with asyncio.timeout(self.timeout + 2):
+                result = await run(text, args, timeout=int(self.timeout * 1000))
         except (TimeoutError, RedisTimeoutError) as exc:
             raise StoreTimeout(f"a store query ran past {self.timeout:g}s") from exc
         except (RedisConnectionError, ConnectionError, OSError) as exc:
