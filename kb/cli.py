@@ -79,6 +79,11 @@ def _run(fn: Callable[[], Awaitable[T]], stop_ok: bool = False) -> T:
     from loaders.errors import DocumentError
 
     if threading.current_thread() is threading.main_thread():  # (not when embedded in a thread)
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            # started in the background by a shell script (`kb load ... &`), which ignores
+            # SIGINT: asyncio would then install no handler and SIGTERM, re-raised as SIGINT,
+            # would be lost
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         for signum in STOP_SIGNALS:
             signal.signal(signum, _as_interrupt)
     try:
