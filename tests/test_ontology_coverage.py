@@ -43,7 +43,6 @@ CANONICAL = [
     "armed attack",
     "use of force",
     "UN Charter",
-    "legal justification",
     "anticipatory self-defense",
     "deterrence",
     "targeted killing",
