@@ -88,6 +88,12 @@ class StanceLexicon:
     """Words opening a condition ("if", "unless"): the cues after them in the clause abstain."""
     requirements: re.Pattern[str] | None
     """What the law asks ("requires", "an exception for"): the cues they govern abstain."""
+    concessions: re.Pattern[str] | None
+    """Markers of a sentence that grants a point ("it is true that", "to be sure"): the
+    argument is in the sentence after it."""
+    alternatives: re.Pattern[str] | None
+    """Words that set aside what follows ("more a warning than an escalation"): the cue right
+    after one is denied, as after a negator."""
     agreement: re.Pattern[str]
     rebuttal: re.Pattern[str]
 
@@ -180,6 +186,8 @@ def stance_lexicon() -> StanceLexicon:
         ),
         conditions=optional("conditions"),
         requirements=optional("requirements"),
+        alternatives=optional("alternatives"),
+        concessions=optional("concessions"),
         agreement=words("agreement"),
         rebuttal=words("rebuttal"),
     )

@@ -18,6 +18,8 @@ from kb.model import Stance
 from loaders.extract.lexicons import StanceLexicon, stance_lexicon
 
 _WORDS_BEFORE = 5
+_ALTERNATIVE_WORDS = 3
+"""'than' sets aside the noun phrase right after it ('than an escalation'), not a cue further on."""
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
@@ -47,6 +49,8 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     part = re.sub(r",[^,]{1,40},", " ", before[part_start:])  # drop a parenthetical
     words = re.findall(r"[\w'’]+", part)[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
+    if not negated and lex.alternatives is not None:
+        negated = bool(lex.alternatives.search(" ".join(words[-_ALTERNATIVE_WORDS:])))
     for m in _PREDICATE.finditer(before, clause_start):
         clause_start = m.end()
     rejected = bool(lex.rejecting.search(before[clause_start:]))
@@ -113,6 +117,25 @@ def _score(text: str, lex: StanceLexicon) -> int:
     return score
 
 
+_SENTENCE_END = re.compile(r"[.;!?][\"”’']?\s+(?=\S)")
+
+
+def _after_conceded(text: str, lex: StanceLexicon) -> int:
+    """Where the text goes on after a sentence that concedes ("It is true that ... . But the
+    question is ..."; "To be sure, ... ; still ..."), or 0 when none does.
+
+    A conceded sentence grants the other side a point so that the next one can argue against
+    it: the argument is in what follows.
+    """
+    if lex.concessions is None:
+        return 0
+    m = lex.concessions.search(text)
+    if m is None:
+        return 0
+    end = _SENTENCE_END.search(text, m.end())
+    return end.end() if end else 0
+
+
 def stance_of(text: str) -> Stance:
     """SUPPORTS, ATTACKS or NEUTRAL from the balance of the text's cues."""
     lex = stance_lexicon()
@@ -125,6 +148,9 @@ def stance_of(text: str) -> Stance:
         concession = _CONCESSIVE.match(text)
         if concession:
             main = text[concession.end() :]
+    conceded = _after_conceded(main, lex)
+    if conceded:
+        main = main[conceded:]
     score = _score(main, lex) if main is not text else 0
     if score == 0:
         score = _score(text, lex)
