@@ -57,3 +57,20 @@ def test_narration_borrowing_a_word_in_quotes_is_no_argument() -> None:
     assert not _quotes_someone("The mayor told residents to stay “indoors.”")
     assert _quotes_someone("“We will answer it in court,” the minister said.")
     assert _quotes_someone("it is a strong case, and we will win it,” she said.")
+
+
+def test_a_report_narrating_with_a_stance_word_takes_no_side() -> None:
+    """In a news report the reporter's sentence with a stance word but no concept, precedent or
+    quotation describes the situation ('amid escalating tensions'): no claim of the author."""
+    raw = (
+        "The ministry said the convoy had been struck near the border on Monday. "
+        "The visit came after weeks of escalating tensions between the two capitals. "
+        "Prime Minister Elena Varga told reporters that the talks would resume. "
+        "Officials said the border would stay closed. "
+        "The council is expected to meet on Friday. "
+        "Trucks waited in a line that stretched for miles. "
+        "The crossing handles most of the region's trade."
+    )
+    j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 4))))
+    assert "the author" not in {c["speaker"] for c in j["claims"]}
+    assert {c["speaker"] for c in j["claims"]} >= {"Elena Varga"}

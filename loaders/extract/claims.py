@@ -223,16 +223,24 @@ def is_argued(claims: list[Claim]) -> bool:
     return len(own) >= _ESSAY_SHARE * len(claims) and arguing >= _ESSAY_ARGUING * len(own)
 
 
+def _reports_argument(c: Claim) -> bool:
+    """A reporter's sentence that bears on the argument: it invokes a concept or precedent or
+    quotes someone. A stance cue alone does not make one: in a report's own voice such words
+    describe the situation or what others did ("amid escalating tensions", "the remark was
+    slammed as reckless"), for the reporter takes no side."""
+    return bool(c.concept_ids) or bool(c.precedent_ids) or _quotes_someone(c.evidence.quote)
+
+
 def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
     """In a news report, the reporter's plain narration is no argument: drop it.
 
-    A sentence in the document's own voice that invokes no concept or precedent, quotes
-    nobody and takes no stance ("It houses about 1,500 troops.") reports a fact the events
-    stage records; in an argued piece every sentence stays.
+    A sentence in the document's own voice that invokes no concept or precedent and quotes
+    nobody ("It houses about 1,500 troops.") reports a fact the events stage records; in an
+    argued piece every sentence stays.
     """
     if is_argued(claims):
         return claims
-    return [c for c in claims if c.modality != "authorial" or _argues(c)]
+    return [c for c in claims if c.modality != "authorial" or _reports_argument(c)]
 
 
 def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:
