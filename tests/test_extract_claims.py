@@ -61,10 +61,10 @@ def test_narration_borrowing_a_word_in_quotes_is_no_argument() -> None:
 
 def test_a_report_narrating_with_a_stance_word_takes_no_side() -> None:
     """In a news report the reporter's sentence with a stance word but no concept, precedent or
-    quotation describes the situation ('amid escalating tensions'): no claim of the author."""
+    quotation describes the situation ('a season of rising hostility'): no claim of the author."""
     raw = (
         "The ministry said the convoy had been struck near the border on Monday. "
-        "The visit came after weeks of escalating tensions between the two capitals. "
+        "The visit followed a season of rising hostility and escalation along the frontier. "
         "Prime Minister Elena Varga told reporters that the talks would resume. "
         "Officials said the border would stay closed. "
         "The council is expected to meet on Friday. "

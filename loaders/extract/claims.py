@@ -226,8 +226,8 @@ def is_argued(claims: list[Claim]) -> bool:
 def _reports_argument(c: Claim) -> bool:
     """A reporter's sentence that bears on the argument: it invokes a concept or precedent or
     quotes someone. A stance cue alone does not make one: in a report's own voice such words
-    describe the situation or what others did ("amid escalating tensions", "the remark was
-    slammed as reckless"), for the reporter takes no side."""
+    describe the situation or what others did ("a season of rising hostility", "the plan drew
+    fierce criticism"), for the reporter takes no side."""
     return bool(c.concept_ids) or bool(c.precedent_ids) or _quotes_someone(c.evidence.quote)
 
 
