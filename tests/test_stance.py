@@ -47,3 +47,33 @@ def test_a_justification_any_state_might_invoke_states_the_legal_test() -> None:
     )
     assert stance_of(text) is Stance.ATTACKS
     assert stance_of("The ministry called the raid self-defense.") is Stance.SUPPORTS
+
+
+def test_a_truth_judgment_without_the_action_judges_a_remark() -> None:
+    # a reaction to what a politician said on television is about the remark
+    assert stance_of("This is plainly false.") is Stance.NEUTRAL
+    assert stance_of("Obviously, ridiculously untrue.") is Stance.NEUTRAL
+    # the same words about the action's justification vote
+    text = "Their account of the raid was false."
+    assert stance_of(text) is Stance.ATTACKS
+
+
+def test_a_kind_of_ground_and_a_permission_state_the_law() -> None:
+    text = "Lawful grounds for such raids are few, and it is hard to see how any applies here."
+    assert stance_of(text) is Stance.ATTACKS
+    text = "The ministry acted without lawful justification."
+    assert stance_of(text) is Stance.ATTACKS
+    text = "Under the charter a government may act to meet imminent threats to its people."
+    assert stance_of(text) is Stance.NEUTRAL
+    text = "The candidate promised to end the endless wars overseas."
+    assert stance_of(text) is Stance.NEUTRAL
+
+
+def test_likening_the_target_to_a_terrorist_leader_and_prudential_harm() -> None:
+    text = "Ministers compared the colonel to Osama bin Laden when they defended the decision."
+    assert stance_of(text) is Stance.SUPPORTS
+    text = "A diplomat said the case could pose serious problems for the government."
+    assert stance_of(text) is Stance.ATTACKS
+    assert stance_of("Those remarks won't look good before a judge.") is Stance.ATTACKS
+    # a denied consequence argues neither way
+    assert stance_of("The ruling poses no problems for the ministry.") is Stance.NEUTRAL

@@ -88,6 +88,10 @@ class StanceLexicon:
     """Words opening a condition ("if", "unless"): the cues after them in the clause abstain."""
     requirements: re.Pattern[str] | None
     """What the law asks ("requires", "an exception for"): the cues they govern abstain."""
+    remark_cues: re.Pattern[str] | None
+    """Cues judging a statement's truth ("false"): they vote only where a topic word is."""
+    topics: re.Pattern[str] | None
+    """Words naming the action or its justification ("strike", "self-defense", "evidence")."""
     concessions: re.Pattern[str] | None
     """Markers of a sentence that grants a point ("it is true that", "to be sure"): the
     argument is in the sentence after it."""
@@ -188,6 +192,8 @@ def stance_lexicon() -> StanceLexicon:
         requirements=optional("requirements"),
         alternatives=optional("alternatives"),
         concessions=optional("concessions"),
+        remark_cues=optional("remark_cues"),
+        topics=optional("topics"),
         agreement=words("agreement"),
         rebuttal=words("rebuttal"),
     )

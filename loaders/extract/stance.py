@@ -100,6 +100,14 @@ def _blanked(text: str, lex: StanceLexicon) -> str:
     return lex.not_cues.sub(lambda m: " " * len(m.group()), text)
 
 
+def _judges_a_remark(cue: str, text: str, lex: StanceLexicon) -> bool:
+    """A truth judgment ("false", "a lie") in a text that names neither the action nor its
+    justification: it is about a remark the text reports, not about the action."""
+    if lex.remark_cues is None or lex.topics is None:
+        return False
+    return bool(lex.remark_cues.fullmatch(cue)) and not lex.topics.search(text)
+
+
 def _score(text: str, lex: StanceLexicon) -> int:
     score = 0
     taken: list[tuple[int, int]] = []
@@ -108,7 +116,7 @@ def _score(text: str, lex: StanceLexicon) -> int:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # "unlawful" is one cue, not also "lawful"
             taken.append(m.span())
-            if _suspended(text, m.start(), m.end(), lex):
+            if _suspended(text, m.start(), m.end(), lex) or _judges_a_remark(m.group(), text, lex):
                 continue
             if not _reversed(text, m.start(), lex):
                 score += sign
