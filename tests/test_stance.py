@@ -20,6 +20,8 @@ def test_what_than_sets_aside_is_denied() -> None:
     assert stance_of(text) is Stance.SUPPORTS
     # 'worse than' goes beyond what follows it instead of setting it aside
     assert stance_of("The raid was worse than a crime.") is Stance.ATTACKS
+    assert stance_of("The raid was nothing less than an assassination.") is Stance.ATTACKS
+    assert stance_of("The raid was more than justified.") is Stance.SUPPORTS
 
 
 def test_inflected_forms_of_a_cue_count() -> None:
@@ -77,3 +79,10 @@ def test_likening_the_target_to_a_terrorist_leader_and_prudential_harm() -> None
     assert stance_of("Those remarks won't look good before a judge.") is Stance.ATTACKS
     # a denied consequence argues neither way
     assert stance_of("The ruling poses no problems for the ministry.") is Stance.NEUTRAL
+
+
+def test_a_bill_to_restrain_the_action_attacks_it() -> None:
+    text = "A senator filed a resolution requiring congressional approval for further strikes."
+    assert stance_of(text) is Stance.ATTACKS
+    text = "Lawmakers backed a measure that would limit the president's war powers."
+    assert stance_of(text) is Stance.ATTACKS
