@@ -239,7 +239,8 @@ def test_a_participle_after_its_clause_is_said_by_the_clauses_subject() -> None:
     text = (
         "Foreign Minister Halvard Munk met Oskar Brandvold on Monday, saying the raid was unlawful."
     )
-    assert said_by(text, "Foreign Minister") == {"Halvard Munk"}
+    # Munk, not Brandvold, says it; the meeting itself is the writer's account of what he did
+    assert said_by(text, "Foreign Minister") == {"Halvard Munk", "the author"}
 
 
 def test_a_negated_consequence_argues_neither_way() -> None:
@@ -247,3 +248,42 @@ def test_a_negated_consequence_argues_neither_way() -> None:
     assert stance_of("The strike was not illegal.") is Stance.SUPPORTS
     text = "The families brought charges against the army over the raid."
     assert stance_of(text) is Stance.ATTACKS
+
+
+def test_a_reporting_verb_in_a_relative_clause_leaves_the_main_clause_to_the_author() -> None:
+    """'X, which stated that ...' and 'Y, which X held responsible for ...': the relative clause
+    is X's claim; the main clause, which reports nobody, is the writer's own."""
+    text = (
+        "Harbour pilots stopped work on Tuesday, backed by the Baltic Shipping Board, which "
+        "wrote to its members that the closure “breaks every rule of the sea and must end.”\n\n"
+        "Investigators traced the shells to the Vardan Front, which Minister Halvard Munk "
+        "blamed for the fire at the depot.\n\n"
+        "The closure is an unlawful use of force and a violation of sovereignty."
+    )
+    got = said_by(text, "Harbour pilots", author="Ines Calloway")
+    assert got == {"Ines Calloway", "Baltic Shipping Board"}
+    got = said_by(text, "Investigators traced", author="Ines Calloway")
+    assert got == {"Ines Calloway", "Halvard Munk"}
+
+
+def test_a_relative_clause_beside_a_main_reporting_verb_adds_no_author() -> None:
+    text = (
+        "Senator Lucinda Marr, who has argued for months that the treaty lapsed, told reporters "
+        "that the vote would be close."
+    )
+    assert said_by(text, "Senator Lucinda", author="Ines Calloway") == {"Lucinda Marr"}
+
+
+def test_a_participle_after_a_clause_that_reports_no_speech() -> None:
+    """'They widened the programme, claiming ...': the main clause is the writer's account of
+    what they did, the participle's complement their claim; after a reporting verb ('X rejected
+    the account, saying ...') the whole sentence is the speaker's."""
+    text = (
+        "President Aldo Ferrant and Prime Minister Yusuf Demir met in the capital on Monday.\n\n"
+        "Last spring, they widened the patrol zone, asserting a right to stop any vessel.\n\n"
+        "Ferrant rejected the report, saying the patrols were lawful.\n\n"
+        "The patrols are an unlawful use of force on the high seas."
+    )
+    got = said_by(text, "Last spring", author="Ines Calloway")
+    assert got == {"Ines Calloway", "Aldo Ferrant", "Yusuf Demir"}
+    assert said_by(text, "Ferrant rejected", author="Ines Calloway") == {"Aldo Ferrant"}

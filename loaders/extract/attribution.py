@@ -118,6 +118,8 @@ _EMBEDDED = [
 _OPENING_PRONOUN = re.compile(
     r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
 )
+_RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
+_AUX_ONLY = re.compile(_AUX)
 _GOVERNMENT = re.compile(r"^\s+(?:government|authorities|leadership)(?=\s)")
 _LONGEST_QUOTE = 6
 """Sentences one quotation may span; beyond that the marks are unbalanced, not a long quote."""
@@ -515,9 +517,58 @@ class Attributor:
         """The speakers this sentence itself names, or [] when it names none.
 
         A reporting verb inside a quotation is the quoted speaker's word, not an attribution.
+        One inside a relative clause set off by a comma ("the council, which stated that ...",
+        "the militia, which the ministry held responsible for ...") makes that clause its
+        speaker's claim, and leaves the main clause to whoever speaks it: another reporting
+        verb's subject, else the document's own voice.
         """
+        relative: list[Speaker] = []
+        main = self._own_main(view, starts_quoted, relative)
+        if not relative:
+            return main
+        if not main:
+            return [self.voice, *relative]
+        return main + [sp for sp in relative if sp not in main]
+
+    def _relative(self, view: PassageView, vstart: int) -> list[Speaker] | None:
+        """The speakers of a reporting verb inside a non-restrictive relative clause, or None
+        when the verb at ``vstart`` is not in one.
+
+        "X, which stated": the relative pronoun is the subject and stands for X, the noun the
+        comma follows. "Y, which X held responsible": the clause has its own subject, X.
+        """
+        head = view.masked[:vstart]
+        matches = list(_RELATIVE_PRONOUN.finditer(head))
+        if not matches:
+            return None
+        rel = matches[-1]
+        rest = head[rel.end() :]
+        if re.search(r"[,;:“”\"()—–]", rest):
+            return None  # the clause ended before the verb
+        if _AUX_ONLY.fullmatch(rest):
+            at = view.start + rel.start()
+            before = self.actors.in_span(view.start, at)
+            if before and not view.masked[before[-1].end - view.start : rel.start()].strip():
+                sp = self._actor(before[-1])
+                return [sp] if sp else None
+            return None
+        if len(rest.split()) > 7:
+            return None
+        found = self.subject(view, vstart)
+        inside = {
+            m.actor_id for m in self.actors.in_span(view.start + rel.end(), view.start + vstart)
+        }
+        if found and all(sp.id in inside for sp in found):
+            return found
+        return None
+
+    def _own_main(
+        self, view: PassageView, starts_quoted: bool, relative: list[Speaker]
+    ) -> list[Speaker]:
+        """``own`` without its relative clauses, whose speakers it adds to ``relative``."""
         text = view.masked
         quoted = quoted_spans(text, starts_quoted)
+        spoken_before = False
         for vm in self.lex.verbs(text):
             if any(a <= vm.start() < b for a, b in quoted):
                 continue
@@ -545,6 +596,10 @@ class Attributor:
                 sp = self.outlet(om.group(1)) if om else None
                 if sp:
                     return [sp]
+            in_relative = self._relative(view, vm.start())
+            if in_relative is not None:
+                relative.extend(sp for sp in in_relative if sp not in relative)
+                continue
             if _QUOTE_CLOSE_BEFORE.search(text[: vm.start()]) or (
                 _COMMA_BEFORE.search(text[: vm.start()]) and _NAME_TO_END.match(text[vm.end() :])
             ):
@@ -554,13 +609,20 @@ class Attributor:
                     return inv
             participle = form.endswith("ing")
             found = []
-            if participle and _COMMA_BEFORE.search(text[: vm.start()]):
+            adjunct = participle and bool(_COMMA_BEFORE.search(text[: vm.start()]))
+            if adjunct:
                 # "X blamed Y, saying ...": a participle after its clause is said by the
                 # clause's subject, not by the noun just before the comma
                 found = self.sentence_subject(view, vm.start())
             found = found or self.subject(view, vm.start())
             if not found and participle:
                 found = self.sentence_subject(view, vm.start())
+            if found and adjunct and not spoken_before and self.voice not in found:
+                # "They expanded the programme, claiming ...": the main clause reports no speech,
+                # so it is the document's own account of what they did; the participle's
+                # complement is their claim
+                found = [self.voice, *found]
+            spoken_before = True
             if found and _CONSEQUENCE.search(text[: vm.start()]) and self.voice not in found:
                 # "The administration has yet to explain ..., prompting lawmakers to question":
                 # the main clause is the document's own, the reported one the lawmakers'

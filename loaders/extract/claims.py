@@ -122,7 +122,9 @@ def extract_claims(
                         prefix=ctx.raw[max(0, s - 32) : s],
                         suffix=ctx.raw[e : e + 32],
                     ),
-                    modality="asserted" if att.attributed else "authorial",
+                    # the document's voice beside a reported speaker ("..., prompting X to
+                    # question") speaks the main clause in its own right
+                    modality="authorial" if speaker == attributor.voice else "asserted",
                     concept_ids=c_ids,
                     precedent_ids=p_ids,
                     about_ids=about,
@@ -200,14 +202,21 @@ def _quotes_someone(quote: str) -> bool:
     return any(len(quote[a:b].split()) >= _QUOTED_WORDS for a, b in spans)
 
 
-def _argues(c: Claim) -> bool:
-    """The claim invokes a concept or precedent, quotes someone or takes a stance."""
+def _argues(c: Claim, shared: bool = False) -> bool:
+    """The claim invokes a concept or precedent, quotes someone or takes a stance (a quotation
+    in a sentence ``shared`` with a reported speaker is that speaker's)."""
     return (
         c.stance is not Stance.NEUTRAL
         or bool(c.concept_ids)
         or bool(c.precedent_ids)
-        or _quotes_someone(c.evidence.quote)
+        or (not shared and _quotes_someone(c.evidence.quote))
     )
+
+
+def _reported_spans(claims: list[Claim]) -> set[tuple[int, int]]:
+    """Evidence spans that a reported speaker's claim has: the author's claim on one of them
+    shares its sentence ("X met Y, saying ...")."""
+    return {(c.evidence.start, c.evidence.end) for c in claims if c.modality != "authorial"}
 
 
 def is_argued(claims: list[Claim]) -> bool:
@@ -217,18 +226,22 @@ def is_argued(claims: list[Claim]) -> bool:
     own = [c for c in claims if c.modality == "authorial"]
     if not own:
         return False
-    arguing = sum(1 for c in own if _argues(c))
+    reported = _reported_spans(claims)
+    arguing = sum(1 for c in own if _argues(c, (c.evidence.start, c.evidence.end) in reported))
     if arguing >= _ARGUED_SHARE * len(own):
         return True
     return len(own) >= _ESSAY_SHARE * len(claims) and arguing >= _ESSAY_ARGUING * len(own)
 
 
-def _reports_argument(c: Claim) -> bool:
+def _reports_argument(c: Claim, shared: bool) -> bool:
     """A reporter's sentence that bears on the argument: it invokes a concept or precedent or
     quotes someone. A stance cue alone does not make one: in a report's own voice such words
     describe the situation or what others did ("a season of rising hostility", "the plan drew
-    fierce criticism"), for the reporter takes no side."""
-    return bool(c.concept_ids) or bool(c.precedent_ids) or _quotes_someone(c.evidence.quote)
+    fierce criticism"), for the reporter takes no side. In a sentence ``shared`` with a
+    reported speaker ("X met Y, saying “...”") the quotation is that speaker's."""
+    if c.concept_ids or c.precedent_ids:
+        return True
+    return not shared and _quotes_someone(c.evidence.quote)
 
 
 def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
@@ -240,7 +253,13 @@ def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
     """
     if is_argued(claims):
         return claims
-    return [c for c in claims if c.modality != "authorial" or _reports_argument(c)]
+    reported = _reported_spans(claims)
+    return [
+        c
+        for c in claims
+        if c.modality != "authorial"
+        or _reports_argument(c, (c.evidence.start, c.evidence.end) in reported)
+    ]
 
 
 def argument_relations(claims: list[Claim]) -> list[tuple[str, str, str]]:
