@@ -12,7 +12,8 @@ description and strict where it is a fact:
 - events: a mention in the passage of the gold evidence AND the same date at the gold's
   precision (a null gold date needs a null prediction);
 - claims: same speaker and overlapping evidence spans; stance accuracy over matched gold claims;
-- outlets: by normalised name;
+- outlets: by normalised name; the publisher the gold records is right but not required, and
+  the site that republished the piece (its logo or company line) is provenance, not scored;
 - traps: a trap string hits when an entity mention overlaps it, or a passage or claim's
   evidence lies mostly inside it.
 
@@ -38,7 +39,7 @@ from typing import Any
 import yaml
 
 from kb.model import Extraction, ReadDocument
-from loaders.extract import extract
+from loaders.extract import extract, republishing_sites
 from loaders.ontology import broader_concepts, fold, load_ontology, name_key
 
 DEFAULT_TARGETS: dict[str, float] = {
@@ -445,11 +446,13 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
     gold_o: list[Any] = [str(o) for o in gold.get("outlets") or []]
     if isinstance(gold.get("publisher"), str):  # the publisher is right, but not required
         gold_o.append({"name": gold["publisher"], "optional": True})
+    # the site that republished the piece is provenance, as the publisher is: not scored
+    sites = republishing_sites(ex)
     _score(
         rep,
         "outlets",
         gold_o,
-        [o.name for o in ex.outlets],
+        [o.name for o in ex.outlets if o.id not in sites],
         lambda g, p: _norm(g if isinstance(g, str) else g["name"]) == _norm(p),
         str,
         str,

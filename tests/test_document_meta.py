@@ -66,3 +66,19 @@ def test_a_republished_piece_carries_both_outlets() -> None:
     assert site_outlet(raw) == "Common Dreams"
     assert outlets == {"Just Security": RelType.PUBLISHED_BY,
                        "Common Dreams": RelType.PUBLISHED_BY}
+
+
+def test_the_republishing_site_is_provenance_not_an_outlet_the_text_cites() -> None:
+    """In the measured JSON the site that republished a piece is document provenance
+    (``republished_by``), as the publisher is metadata; ``outlets`` are the publisher and the
+    sources the text names (a logo line is page furniture, no source)."""
+    from loaders.extract import extract, extraction_to_json
+
+    raw = ("Skip to main content\n\nExample Site Logo\n\n"
+           "A Novel Shift in Policy Worth Watching\n\nJane Roe\n\n by Just Security\n\n"
+           "The decision marks a significant escalation in the use of force abroad, "
+           "Reuters reported on Monday.\n\n"
+           "Common Dreams Logo\n")
+    j = extraction_to_json(extract(read_document(raw.encode(), "a.txt")))
+    assert j["document"]["republished_by"] == ["Common Dreams"]
+    assert set(j["outlets"]) == {"Just Security", "Reuters"}

@@ -14,7 +14,7 @@ from loaders.extract.dates import format_date
 from loaders.extract.pipeline import run
 from loaders.ontology import Ontology, load_ontology
 
-__all__ = ["extract", "extraction_to_json"]
+__all__ = ["extract", "extraction_to_json", "republishing_sites"]
 
 
 def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
@@ -24,9 +24,26 @@ def extract(doc: ReadDocument, onto: Ontology | None = None) -> Extraction:
     return state.extraction
 
 
+def republishing_sites(ex: Extraction) -> set[str]:
+    """Ids of the outlets known only as the site that republished the piece (its logo or
+    company line): they published the page, as the publisher did the piece, but the text does
+    not name them as a source, so they are document provenance rather than outlets it cites."""
+    cited = {r.target_id for r in ex.relations if r.type == RelType.CITES_SOURCE}
+    return {
+        r.target_id
+        for r in ex.relations
+        if r.type == RelType.PUBLISHED_BY and r.props.get("republished")
+    } - cited
+
+
 def extraction_to_json(ex: Extraction) -> dict[str, Any]:
-    """The fixed JSON shape used to measure extraction quality from outside."""
+    """The fixed JSON shape used to measure extraction quality from outside.
+
+    ``outlets`` are the publisher and the outlets the text cites; the site that republished
+    the piece is ``document.republished_by``.
+    """
     meta = ex.document
+    sites = republishing_sites(ex)
     actor_name = {a.id: a.name for a in ex.actors}
     outlet_name = {o.id: o.name for o in ex.outlets}
     concept_name = {c.id: c.name for c in ex.concepts}
@@ -61,6 +78,7 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
             "url": meta.url,
             "sha256": meta.sha256,
             "source": meta.source,
+            "republished_by": [o.name for o in ex.outlets if o.id in sites],
         },
         "passages": len(ex.passages),
         "actors": [
@@ -94,5 +112,5 @@ def extraction_to_json(ex: Extraction) -> dict[str, Any]:
             }
             for c in ex.claims
         ],
-        "outlets": [o.name for o in ex.outlets],
+        "outlets": [o.name for o in ex.outlets if o.id not in sites],
     }
