@@ -86,3 +86,16 @@ def test_a_bill_to_restrain_the_action_attacks_it() -> None:
     assert stance_of(text) is Stance.ATTACKS
     text = "Lawmakers backed a measure that would limit the president's war powers."
     assert stance_of(text) is Stance.ATTACKS
+
+
+def test_words_of_condemnation_and_praise_of_the_action() -> None:
+    assert stance_of("The envoy decried the raid as a grave mistake.") is Stance.ATTACKS
+    assert stance_of("Critics called the raid unjustified and indefensible.") is Stance.ATTACKS
+    assert stance_of("The legal basis of the raid is questionable.") is Stance.ATTACKS
+    assert stance_of("The raid could spark a wider war.") is Stance.ATTACKS
+    assert stance_of("Nobody wants to ignite a conflict.") is Stance.NEUTRAL
+    assert stance_of("Supporters cheered the killing of the colonel.") is Stance.SUPPORTS
+    assert stance_of("Allies lauded the decision.") is Stance.SUPPORTS
+    assert stance_of("The general was the world's top terrorist.") is Stance.SUPPORTS
+    # celebrating a holiday, or 'blasted' as a headline verb for anything, say nothing
+    assert stance_of("Crowds began celebrating the holiday in the square.") is Stance.NEUTRAL
