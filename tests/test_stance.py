@@ -99,3 +99,10 @@ def test_words_of_condemnation_and_praise_of_the_action() -> None:
     assert stance_of("The general was the world's top terrorist.") is Stance.SUPPORTS
     # celebrating a holiday, or 'blasted' as a headline verb for anything, say nothing
     assert stance_of("Crowds began celebrating the holiday in the square.") is Stance.NEUTRAL
+
+
+def test_so_called_distances_only_the_words_after_it() -> None:
+    assert stance_of("The so-called imminent threat was never shown.") is Stance.ATTACKS
+    assert stance_of("The ministry cited a supposedly imminent attack.") is Stance.ATTACKS
+    text = "Under the so-called war on terror, the raid was unlawful."
+    assert stance_of(text) is Stance.ATTACKS

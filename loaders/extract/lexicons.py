@@ -92,6 +92,9 @@ class StanceLexicon:
     """Cues judging a statement's truth ("false"): they vote only where a topic word is."""
     topics: re.Pattern[str] | None
     """Words naming the action or its justification ("strike", "self-defense", "evidence")."""
+    distancing: re.Pattern[str] | None
+    """Modifiers distancing the speaker from the next words ("so-called"): they reverse a cue
+    right after them."""
     concessions: re.Pattern[str] | None
     """Markers of a sentence that grants a point ("it is true that", "to be sure"): the
     argument is in the sentence after it."""
@@ -192,6 +195,7 @@ def stance_lexicon() -> StanceLexicon:
         requirements=optional("requirements"),
         alternatives=optional("alternatives"),
         concessions=optional("concessions"),
+        distancing=optional("distancing"),
         remark_cues=optional("remark_cues"),
         topics=optional("topics"),
         agreement=words("agreement"),

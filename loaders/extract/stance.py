@@ -19,7 +19,8 @@ from loaders.extract.lexicons import StanceLexicon, stance_lexicon
 
 _WORDS_BEFORE = 5
 _ALTERNATIVE_WORDS = 3
-"""'than' sets aside the noun phrase right after it ('than an escalation'), not a cue further on."""
+"""'than' sets aside, and 'so-called' distances, the noun phrase right after it ('than an
+escalation', 'the so-called imminent threat'), not a cue further on."""
 _CLAUSE_END = re.compile(r"[,;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _SENTENCE_PART = re.compile(r"[;:.!?]|\s[—–]\s|\b(?:but|while|whereas|although)\b", re.I)
 _CONTRAST = re.compile(r"(?:,|;|—|–)\s*(?:but|yet|however)\b|\b(?:but|however),?\s", re.I)
@@ -49,8 +50,11 @@ def _reversed(text: str, start: int, lex: StanceLexicon) -> bool:
     part = re.sub(r",[^,]{1,40},", " ", before[part_start:])  # drop a parenthetical
     words = re.findall(r"[\w'’]+", part)[-_WORDS_BEFORE:]
     negated = bool(lex.negator.search(" ".join(words)))
+    near = " ".join(words[-_ALTERNATIVE_WORDS:])
     if not negated and lex.alternatives is not None:
-        negated = bool(lex.alternatives.search(" ".join(words[-_ALTERNATIVE_WORDS:])))
+        negated = bool(lex.alternatives.search(near))
+    if not negated and lex.distancing is not None:
+        negated = bool(lex.distancing.search(near))
     for m in _PREDICATE.finditer(before, clause_start):
         clause_start = m.end()
     rejected = bool(lex.rejecting.search(before[clause_start:]))
