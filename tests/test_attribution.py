@@ -287,3 +287,35 @@ def test_a_participle_after_a_clause_that_reports_no_speech() -> None:
     got = said_by(text, "Last spring", author="Ines Calloway")
     assert got == {"Ines Calloway", "Aldo Ferrant", "Yusuf Demir"}
     assert said_by(text, "Ferrant rejected", author="Ines Calloway") == {"Aldo Ferrant"}
+
+
+def test_a_plural_role_speaks_through_an_adverb() -> None:
+    """'Past governments have long held that ...', 'presidents now claim ...': a collective
+    head, an auxiliary and an adverb before the verb."""
+    text = (
+        "Western governments have long argued that the canal is neutral water.\n\n"
+        "Presidents now claim the power to strike anywhere without a vote."
+    )
+    assert said_by(text, "Western governments") == {"Western governments"}
+    assert said_by(text, "Presidents now") == {"Presidents"}
+
+
+def test_a_supposition_asserts_nothing() -> None:
+    """'If critics believe that ..., then they should ...': the conditional's verb attributes
+    nothing; the sentence is the writer's."""
+    text = (
+        "If the senators really believe that the treaty binds the navy, then they should vote "
+        "to enforce it.\n\n"
+        "The treaty is a binding limit on the use of force at sea."
+    )
+    assert said_by(text, "If the senators", author="Ines Calloway") == {"Ines Calloway"}
+
+
+def test_a_reporting_verb_inside_an_aside_is_the_asides_speaker_only() -> None:
+    text = (
+        "While the republic never joined the tribunal — its judges have long argued the court "
+        "could be turned against small states — it still faces a costly trial.\n\n"
+        "The trial is a test of the court's jurisdiction over the use of force."
+    )
+    got = said_by(text, "While the republic", author="Ines Calloway")
+    assert got == {"Ines Calloway", "judges"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.model import RelType
+from kb.model import Claim, Evidence, RelType, Stance
 from loaders.extract import extract, extraction_to_json
 from tests.test_extract_actors import make_doc
 
@@ -90,3 +90,28 @@ def test_in_a_report_the_quotation_beside_a_participle_is_the_speakers_not_the_a
     by = {(c["speaker"], c["evidence"]["quote"][:20]) for c in j["claims"]}
     assert ("Elena Varga", "Prime Minister Elena") in by
     assert "the author" not in {s for s, _ in by}
+
+
+def _claim(i: int, stance: str, speaker: str | None = None, span: int | None = None) -> Claim:
+    """A claim on sentence ``span`` (default ``i``) of an imagined piece."""
+    at = (span if span is not None else i) * 100
+    ev = Evidence(f"p:{i}", "x" * 60, at, at + 60)
+    return Claim(
+        id=f"c{i}", doc_id="d", text="x", speaker_id=speaker, stance=Stance(stance), evidence=ev,
+        modality="authorial" if speaker is None else "asserted",
+        concept_ids=["concept:use-of-force-article-2-4"],
+    )
+
+
+def test_the_pieces_voice_is_read_from_the_sentences_that_are_the_authors_alone() -> None:
+    """Half of the author's own sentences carry a cue, all one way: the piece argues throughout,
+    and the author's share is not diluted by sentences shared with a reported speaker (their
+    cue is as much the speaker's)."""
+    from loaders.extract.claims import _argued_voice
+
+    own = [_claim(i, "attacks" if i < 4 else "neutral") for i in range(8)]
+    shared = [_claim(8 + i, "neutral", span=20 + i) for i in range(2)]
+    shared += [_claim(10 + i, "neutral", speaker="actor:x", span=20 + i) for i in range(2)]
+    claims = own + shared
+    _argued_voice(claims)
+    assert all(c.stance is Stance.ATTACKS for c in claims if c.speaker_id is None)

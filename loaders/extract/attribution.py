@@ -35,7 +35,7 @@ _BETWEEN = re.compile(
     r"then|again|publicly|previously|would|will|could|may|might|did|does|do|quickly|"
     r"immediately|reportedly|further|flatly|first|already|once|often|privately|openly|"
     r"explicitly|strongly|sharply|recently|in\s+turn|at\s+the\s+time|too|both|,|more|most|"
-    r"less|earlier|[a-z]+ly|"
+    r"less|earlier|long|now|still|always|never|[a-z]+ly|"
     r"of\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?|\([^()]{1,24}\))\s*)*$",
     re.I,
 )
@@ -57,7 +57,8 @@ _OUTLET_NP = re.compile(
     r"\s*(?:(?:has|had|also|later)\s+)*$"
 )
 _AUX = (
-    r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|to|[a-z]+ly)"
+    r"(?:(?:has|have|had|also|later|then|again|would|will|did|more|most|earlier|to|long|now|"
+    r"still|always|never|[a-z]+ly)"
     r"\s+)*"
 )
 _TRAILING_AUX = re.compile(r"\s+" + _AUX.replace(")*", ")+") + r"$|\s+$")
@@ -79,7 +80,10 @@ _SIGNATURE_IN_TEXT = re.compile(
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
-_PLURAL_OR_MODAL = re.compile(r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+$", re.I)
+_PLURAL_OR_MODAL = re.compile(
+    r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+(?:(?:now|still|long|also|[a-z]+ly)\s+)?$",
+    re.I,
+)
 _NAME = (
     r"(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:de|van|von|al|bin|el|da|di)\b)?"
     r"\s+[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)"
@@ -118,6 +122,8 @@ _EMBEDDED = [
 _OPENING_PRONOUN = re.compile(
     r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
 )
+_CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
+_ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
 _AUX_ONLY = re.compile(_AUX)
 _GOVERNMENT = re.compile(r"^\s+(?:government|authorities|leadership)(?=\s)")
@@ -562,6 +568,30 @@ class Attributor:
             return found
         return None
 
+    def _aside(self, view: PassageView, vstart: int) -> list[Speaker] | None:
+        """The speakers of a reporting verb inside an aside set off by dashes or parentheses
+        ("While the court has no say — its critics have long argued it never will — the case
+        goes on"), or None when the verb at ``vstart`` is not in one. The aside is their claim;
+        the sentence around it is not."""
+        text = view.masked
+        head = text[:vstart]
+        dashes = [m.end() for m in _ASIDE_DASH.finditer(head)]
+        opened = None
+        if len(dashes) % 2 == 1 and _ASIDE_DASH.search(text, vstart):
+            opened = dashes[-1]
+        elif head.rfind("(") > head.rfind(")") and ")" in text[vstart:]:
+            opened = head.rfind("(") + 1
+        if opened is None or not head[opened:].strip():
+            return None
+        found = self.subject(view, vstart)
+        inside = {
+            m.actor_id for m in self.actors.in_span(view.start + opened, view.start + vstart)
+        }
+        aside = head[opened:]
+        if found and all(sp.id in inside or (sp.new_kind and sp.name in aside) for sp in found):
+            return found
+        return None
+
     def _own_main(
         self, view: PassageView, starts_quoted: bool, relative: list[Speaker]
     ) -> list[Speaker]:
@@ -596,7 +626,11 @@ class Attributor:
                 sp = self.outlet(om.group(1)) if om else None
                 if sp:
                     return [sp]
+            if _CONDITIONAL.search(text[: vm.start()]):
+                continue  # "If critics believe that ..., then": a supposition asserts nothing
             in_relative = self._relative(view, vm.start())
+            if in_relative is None:
+                in_relative = self._aside(view, vm.start())
             if in_relative is not None:
                 relative.extend(sp for sp in in_relative if sp not in relative)
                 continue

@@ -160,8 +160,10 @@ def _argued_voice(claims: list[Claim]) -> None:
     own = [c for c in claims if c.modality == "authorial"]
     if not is_argued(claims):
         return
-    marked = [c.stance for c in own if c.stance is not Stance.NEUTRAL]
-    if len(marked) < max(_VOICE_MIN, _VOICE_SHARE * len(own)):
+    reported = _reported_spans(claims)
+    alone = [c for c in own if (c.evidence.start, c.evidence.end) not in reported]
+    marked = [c.stance for c in alone if c.stance is not Stance.NEUTRAL]
+    if len(marked) < max(_VOICE_MIN, _VOICE_SHARE * len(alone)):
         return
     for stance in (Stance.ATTACKS, Stance.SUPPORTS):
         if marked.count(stance) >= _VOICE_MAJORITY * len(marked):
