@@ -106,3 +106,16 @@ def test_so_called_distances_only_the_words_after_it() -> None:
     assert stance_of("The ministry cited a supposedly imminent attack.") is Stance.ATTACKS
     text = "Under the so-called war on terror, the raid was unlawful."
     assert stance_of(text) is Stance.ATTACKS
+
+
+def test_not_only_affirms_and_a_rebuttal_reverses_what_it_rebuts() -> None:
+    assert stance_of("The raid was not only illegal, it was also reckless.") is Stance.ATTACKS
+    text = "The spokesman pushed back on claims that the raid was reckless."
+    assert stance_of(text) is Stance.SUPPORTS
+    text = "The minister brushed aside criticism that the strike was illegal."
+    assert stance_of(text) is Stance.SUPPORTS
+    text = "Satellite images contradicted the claim of an imminent attack."
+    assert stance_of(text) is Stance.ATTACKS
+    # resisting an enemy is no rebuttal
+    text = "Allies will push back against the regime, the world's top terrorist sponsor."
+    assert stance_of(text) is not Stance.ATTACKS
