@@ -55,6 +55,8 @@ def test_a_truth_judgment_without_the_action_judges_a_remark() -> None:
     # a reaction to what a politician said on television is about the remark
     assert stance_of("This is plainly false.") is Stance.NEUTRAL
     assert stance_of("Obviously, ridiculously untrue.") is Stance.NEUTRAL
+    text = "His unsubstantiated claim was called irresponsible by several pundits."
+    assert stance_of(text) is Stance.NEUTRAL
     # the same words about the action's justification vote
     text = "Their account of the raid was false."
     assert stance_of(text) is Stance.ATTACKS
