@@ -319,3 +319,13 @@ def test_a_reporting_verb_inside_an_aside_is_the_asides_speaker_only() -> None:
     )
     got = said_by(text, "While the republic", author="Ines Calloway")
     assert got == {"Ines Calloway", "judges"}
+
+
+def test_a_passive_reporting_verb_is_said_by_its_agent() -> None:
+    text = (
+        "Governor Ada Brenner spoke at the dock on Monday.\n\n"
+        "Her plan to close the port was denounced as reckless by several lawmakers.\n\n"
+        "The closure was described by Senator Lucinda Marr as a breach of the compact."
+    )
+    assert said_by(text, "Her plan") == {"several lawmakers"}
+    assert said_by(text, "The closure was described") == {"Lucinda Marr"}

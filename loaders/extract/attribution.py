@@ -122,6 +122,12 @@ _EMBEDDED = [
 _OPENING_PRONOUN = re.compile(
     r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
 )
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:[a-z]+ly\s+|not\s+)?$")
+_BY_AGENT = re.compile(
+    r"(?:\s+(?:as|for)\s+[^,;:—–()“”\".]{1,60}?)?\s+by\s+"
+    r"(?P<np>[^,;:—–()“”\".]{2,80}?)(?=\s+(?:as|for|in|on|at|after|over|who|which|that)\b|"
+    r"\s*[,;:—–().“”\"]|\s*$)"
+)
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -504,6 +510,27 @@ class Attributor:
                     return [salient]
         return []
 
+    def agent(self, view: PassageView, vend: int) -> list[Speaker]:
+        """The agent of a passive reporting verb: "the remark was denounced as cruel by rights
+        groups", "was described by the ministry as": whoever the by-phrase names."""
+        text = view.masked
+        m = _BY_AGENT.match(text, vend)
+        if m is None:
+            return []
+        np = m.group("np").strip()
+        start, end = view.start + m.start("np"), view.start + m.start("np") + len(np)
+        mentions = self.actors.in_span(start, end)
+        if mentions and not text[mentions[0].start - view.start : m.start("np")].strip():
+            sp = self._actor(mentions[0])
+            return [sp] if sp else []
+        outlet = self.outlet(np)
+        if outlet:
+            return [outlet]
+        cm = self.lex.collective.search(np)
+        if cm and cm.start("np") == 0:
+            return [self._group(cm.group("np"))]
+        return []
+
     def after(self, view: PassageView, vend: int) -> list[Speaker]:
         """An inverted speaker right after the verb: ``"…," said Defense Secretary Mark Esper``."""
         base = view.start
@@ -641,6 +668,10 @@ class Attributor:
                 inv = self.after(view, vm.end())
                 if inv:
                     return inv
+            if form != lemma and _PASSIVE.search(text[: vm.start()]):
+                agent = self.agent(view, vm.end())
+                if agent:
+                    return agent
             participle = form.endswith("ing")
             found = []
             adjunct = participle and bool(_COMMA_BEFORE.search(text[: vm.start()]))
