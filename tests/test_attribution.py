@@ -329,3 +329,14 @@ def test_a_passive_reporting_verb_is_said_by_its_agent() -> None:
     )
     assert said_by(text, "Her plan") == {"several lawmakers"}
     assert said_by(text, "The closure was described") == {"Lucinda Marr"}
+
+
+def test_an_infinitive_reporting_verb_takes_the_clauses_subject() -> None:
+    """'When the hearing ended, X left the room and hurried to tell journalists: “...”': the
+    subject the sentence opens with, past its introductory phrase, speaks."""
+    text = (
+        "Senator Lucinda Marr chaired the hearing on Tuesday.\n\n"
+        "Once the vote was counted, Marr stepped outside and hurried to tell journalists: "
+        "“The figures are preliminary and will be revised next month.”"
+    )
+    assert said_by(text, "Once the vote") == {"Lucinda Marr"}

@@ -128,6 +128,11 @@ _BY_AGENT = re.compile(
     r"(?P<np>[^,;:—–()“”\".]{2,80}?)(?=\s+(?:as|for|in|on|at|after|over|who|which|that)\b|"
     r"\s*[,;:—–().“”\"]|\s*$)"
 )
+_OPENING_SUBJECT = re.compile(
+    r"\s*(?:[^,;:“”\"]{1,80},\s+)?(?:[Tt]he\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}"
+)
+"""What may precede the subject a sentence opens with: an introductory phrase, a title."""
+_INFINITIVE = re.compile(r"\b(?:[a-z]+ed|went\s+on|took\s+to\s+\w+)\s+to\s+$")
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -479,14 +484,13 @@ class Attributor:
         return 0
 
     def sentence_subject(self, view: PassageView, vstart: int) -> list[Speaker]:
-        """For a participle ("…, saying"): the actor the sentence opens with, as its subject."""
+        """For a participle ("…, saying") or an infinitive ("… and returned to tell"): the actor
+        the sentence opens with, after an introductory phrase, as its subject."""
         text = view.masked
         lead = len(text) - len(text.lstrip())
         for m in self.actors.in_span(view.start, view.start + vstart):
             offset = m.start - view.start
-            if offset - lead <= 4 or re.fullmatch(
-                r"\s*(?:[Tt]he\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}", text[lead:offset]
-            ):
+            if offset - lead <= 4 or _OPENING_SUBJECT.fullmatch(text[lead:offset]):
                 sp = self._actor(m)
                 return [sp] if sp else []
             break
@@ -680,7 +684,7 @@ class Attributor:
                 # clause's subject, not by the noun just before the comma
                 found = self.sentence_subject(view, vm.start())
             found = found or self.subject(view, vm.start())
-            if not found and participle:
+            if not found and (participle or _INFINITIVE.search(text[: vm.start()])):
                 found = self.sentence_subject(view, vm.start())
             if found and adjunct and not spoken_before and self.voice not in found:
                 # "They expanded the programme, claiming ...": the main clause reports no speech,
