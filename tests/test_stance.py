@@ -7,7 +7,17 @@ comparison sets aside, what a conceded sentence grants, what a legal test states
 from __future__ import annotations
 
 from kb.model import Stance
+from loaders.extract.lexicons import stance_lexicon
+from loaders.extract.prefilter import literal_prefixes
 from loaders.extract.stance import stance_of
+
+
+def test_every_cue_has_a_literal_beginning_for_the_prefilter() -> None:
+    # one cue without a literal beginning ('\w+n't') makes the whole alternation run in full at
+    # every position of every claim, which more than doubled the stage's time
+    lex = stance_lexicon()
+    assert literal_prefixes(lex.attacks) is not None
+    assert literal_prefixes(lex.supports) is not None
 
 
 def test_what_than_sets_aside_is_denied() -> None:
