@@ -94,6 +94,8 @@ class DocReport:
     """category -> predictions that match no gold item (false positives)"""
     missed: dict[str, list[str]] = field(default_factory=dict)
     """category -> required gold items no prediction matches"""
+    stance_errors: list[str] = field(default_factory=list)
+    """matched gold claims whose predicted stance differs: 'gold -> predicted: speaker: text'"""
 
 
 @dataclass(slots=True)
@@ -175,6 +177,8 @@ class Report:
                     out.append(f"{d.doc} {cat} MISS: {_short(item)}")
                 for item in d.misses.get(cat, []):
                     out.append(f"{d.doc} {cat} FALSE: {_short(item)}")
+            for item in d.stance_errors:
+                out.append(f"{d.doc} stance WRONG: {_short(item)}")
         return "\n".join(out)
 
 
@@ -441,6 +445,11 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
         if best is not None:
             rep.stance_n += 1
             rep.stance_ok += int(best.stance.value == g.get("stance"))
+            if best.stance.value != g.get("stance"):
+                rep.stance_errors.append(
+                    f"{g.get('stance')} -> {best.stance.value}: {g['speaker']}: "
+                    f"{g.get('evidence', '')}"
+                )
 
     # outlets
     gold_o: list[Any] = [str(o) for o in gold.get("outlets") or []]
