@@ -340,3 +340,14 @@ def test_an_infinitive_reporting_verb_takes_the_clauses_subject() -> None:
         "“The figures are preliminary and will be revised next month.”"
     )
     assert said_by(text, "Once the vote") == {"Lucinda Marr"}
+
+
+def test_a_reporting_verb_in_an_adverbial_clause_leaves_the_main_clause_to_the_author() -> None:
+    """'X was wise when he said ...': what he said is his, the judgment of it the writer's."""
+    text = (
+        "Governor Ada Brenner spoke in the capital on Friday.\n\n"
+        "Brenner was wise when she said the dam should stay closed through the winter.\n\n"
+        "The closure is lawful and a proportionate use of force against the smugglers."
+    )
+    got = said_by(text, "Brenner was wise", author="Ines Calloway")
+    assert got == {"Ines Calloway", "Ada Brenner"}

@@ -133,6 +133,10 @@ _OPENING_SUBJECT = re.compile(
 )
 """What may precede the subject a sentence opens with: an introductory phrase, a title."""
 _INFINITIVE = re.compile(r"\b(?:[a-z]+ed|went\s+on|took\s+to\s+\w+)\s+to\s+$")
+_SUBORDINATOR = re.compile(
+    r"(?:^|(?<=[\s,;—–]))(?:[Ww]hen|[Aa]fter|[Bb]efore|[Bb]ecause|[Aa]lthough|[Tt]hough|"
+    r"[Ww]hile|[Uu]ntil|[Oo]nce)\s+"
+)
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -623,6 +627,24 @@ class Attributor:
             return found
         return None
 
+    def _subordinate(self, view: PassageView, vstart: int) -> list[Speaker] | None:
+        """The speakers of a reporting verb in an adverbial clause ("X was right when he said
+        ...", "because officials had warned that ..."), or None when the verb at ``vstart`` is
+        not in one. What they said is theirs; the main clause is not."""
+        text = view.masked
+        head = text[:vstart]
+        matches = list(_SUBORDINATOR.finditer(head))
+        if not matches:
+            return None
+        sub = matches[-1]
+        rest = head[sub.end() :]
+        if re.search(r"[,;:“”\"()—–]", rest) or len(rest.split()) > 6:
+            return None
+        if not head[: sub.start()].strip(" ,") and "," not in text[vstart:]:
+            return None  # no main clause beside it
+        found = self.subject(view, vstart)
+        return found or None
+
     def _own_main(
         self, view: PassageView, starts_quoted: bool, relative: list[Speaker]
     ) -> list[Speaker]:
@@ -662,6 +684,8 @@ class Attributor:
             in_relative = self._relative(view, vm.start())
             if in_relative is None:
                 in_relative = self._aside(view, vm.start())
+            if in_relative is None:
+                in_relative = self._subordinate(view, vm.start())
             if in_relative is not None:
                 relative.extend(sp for sp in in_relative if sp not in relative)
                 continue
