@@ -131,3 +131,23 @@ def test_not_only_affirms_and_a_rebuttal_reverses_what_it_rebuts() -> None:
     # resisting an enemy is no rebuttal
     text = "Allies will push back against the regime, the world's top terrorist sponsor."
     assert stance_of(text) is not Stance.ATTACKS
+
+
+def test_blame_of_a_statement_or_document_is_about_it() -> None:
+    text = "That memo was a draft, it was a mistake, and it should never have been sent."
+    assert stance_of(text) is Stance.NEUTRAL
+    assert stance_of("This kind of statement is shameful and dangerous.") is Stance.NEUTRAL
+    # blame of the action itself votes
+    assert stance_of("Killing the colonel was a mistake.") is Stance.ATTACKS
+
+
+def test_legal_said_of_the_action_and_the_tests_it_must_pass() -> None:
+    text = "Officials say the raids are legal because the country is at war."
+    assert stance_of(text) is Stance.SUPPORTS
+    assert stance_of("Legal scholars debated the legal and political fallout.") is Stance.NEUTRAL
+    text = "Any strike would have to be legal and would have to be proportionate."
+    assert stance_of(text) is Stance.NEUTRAL
+    text = "The raid failed to meet the legal threshold for self-defense."
+    assert stance_of(text) is Stance.ATTACKS
+    text = "Several senators left the briefing unconvinced by the justification."
+    assert stance_of(text) is Stance.ATTACKS

@@ -90,6 +90,11 @@ class StanceLexicon:
     """What the law asks ("requires", "an exception for"): the cues they govern abstain."""
     remark_cues: re.Pattern[str] | None
     """Cues judging a statement's truth ("false"): they vote only where a topic word is."""
+    evaluations: re.Pattern[str] | None
+    """General words of blame ("a mistake"): about a remark when the claim names one, not the
+    action."""
+    remark_nouns: re.Pattern[str] | None
+    """Nouns of statements and documents ("the letter", "her remarks")."""
     topics: re.Pattern[str] | None
     """Words naming the action or its justification ("strike", "self-defense", "evidence")."""
     distancing: re.Pattern[str] | None
@@ -197,6 +202,8 @@ def stance_lexicon() -> StanceLexicon:
         concessions=optional("concessions"),
         distancing=optional("distancing"),
         remark_cues=optional("remark_cues"),
+        evaluations=optional("evaluations"),
+        remark_nouns=optional("remark_nouns"),
         topics=optional("topics"),
         agreement=words("agreement"),
         rebuttal=words("rebuttal"),

@@ -106,10 +106,18 @@ def _blanked(text: str, lex: StanceLexicon) -> str:
 
 def _judges_a_remark(cue: str, text: str, lex: StanceLexicon) -> bool:
     """A truth judgment ("false", "a lie") in a text that names neither the action nor its
-    justification: it is about a remark the text reports, not about the action."""
-    if lex.remark_cues is None or lex.topics is None:
+    justification, or a general word of blame ("a mistake") in one that names a statement or a
+    document instead: it is about a remark the text reports, not about the action."""
+    if lex.topics is None or lex.topics.search(text):
         return False
-    return bool(lex.remark_cues.fullmatch(cue)) and not lex.topics.search(text)
+    if lex.remark_cues is not None and lex.remark_cues.fullmatch(cue):
+        return True
+    return bool(
+        lex.evaluations is not None
+        and lex.remark_nouns is not None
+        and lex.evaluations.fullmatch(cue)
+        and lex.remark_nouns.search(text)
+    )
 
 
 def _score(text: str, lex: StanceLexicon) -> int:
