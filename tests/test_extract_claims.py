@@ -115,3 +115,22 @@ def test_the_pieces_voice_is_read_from_the_sentences_that_are_the_authors_alone(
     claims = own + shared
     _argued_voice(claims)
     assert all(c.stance is Stance.ATTACKS for c in claims if c.speaker_id is None)
+
+
+def test_the_authors_questions_argue_in_an_argued_piece_only() -> None:
+    op_ed = (
+        "The raid was an unlawful use of force. "
+        "It violated the sovereignty of a neighbour. "
+        "Why did the cabinet not wait for the council to meet? "
+        "The strike was reckless and unjustified."
+    )
+    j = extraction_to_json(extract(make_doc(op_ed, author="Maria Lopez")))
+    assert any(c["evidence"]["quote"].startswith("Why did") for c in j["claims"])
+    report = (
+        "The ministry said the convoy had been struck near the border on Monday. "
+        "So what happens to the trucks now? "
+        "Trucks waited in a line that stretched for miles. "
+        "Officials said the border would stay closed."
+    )
+    j = extraction_to_json(extract(make_doc(report, published=date(2022, 5, 4))))
+    assert not any(c["evidence"]["quote"].startswith("So what") for c in j["claims"])

@@ -59,14 +59,17 @@ def _attribution_tail(words: str) -> bool:
 
 
 def _keep(att: Attribution, ctx: DocContext) -> bool:
-    """Sentences too short to assert anything, the speaker's half of a quotation cut in two,
-    and unattributed questions are no claims."""
+    """Sentences too short to assert anything and the speaker's half of a quotation cut in two
+    are no claims (the author's questions are weighed with the piece: ``_drop_bare_narration``)."""
     words = ctx.raw[att.start : att.end]
     if len(words.split()) < _MIN_WORDS or att.end - att.start < 8:
         return False
-    if _attribution_tail(words):
-        return False
-    return att.attributed or not words.rstrip(' "”’').endswith("?")
+    return not _attribution_tail(words)
+
+
+def _question(c: Claim) -> bool:
+    """The author's own question."""
+    return c.modality == "authorial" and c.evidence.quote.rstrip(' "”’').endswith("?")
 
 
 def extract_claims(
@@ -155,13 +158,17 @@ def _argued_voice(claims: list[Claim]) -> None:
     those agree (at least three in four of at least four): an op-ed that attacks a strike
     throughout does so also in the sentences that name no cue. An analysis that argues now and
     then (its background, history and the law stated without a cue) and news, where the author
-    mostly reports, are left as they are: their unmarked sentences are narrative.
+    mostly reports, are left as they are: their unmarked sentences are narrative. The share is
+    taken over the author's statements alone (no questions, no sentence shared with a reported
+    speaker); the stance then reaches the author's questions too.
     """
     own = [c for c in claims if c.modality == "authorial"]
     if not is_argued(claims):
         return
     reported = _reported_spans(claims)
-    alone = [c for c in own if (c.evidence.start, c.evidence.end) not in reported]
+    alone = [
+        c for c in own if (c.evidence.start, c.evidence.end) not in reported and not _question(c)
+    ]
     marked = [c.stance for c in alone if c.stance is not Stance.NEUTRAL]
     if len(marked) < max(_VOICE_MIN, _VOICE_SHARE * len(alone)):
         return
@@ -225,7 +232,7 @@ def is_argued(claims: list[Claim]) -> bool:
     """An argued piece (commentary): at least half of the author's sentences argue (invoke the
     law, a precedent, a quotation or a stance), or most claims are the author's own and a fair
     share of them argue. A feature about anything else, told in the reporter's voice, is not."""
-    own = [c for c in claims if c.modality == "authorial"]
+    own = [c for c in claims if c.modality == "authorial" and not _question(c)]
     if not own:
         return False
     reported = _reported_spans(claims)
@@ -250,8 +257,9 @@ def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
     """In a news report, the reporter's plain narration is no argument: drop it.
 
     A sentence in the document's own voice that invokes no concept or precedent and quotes
-    nobody ("It houses about 1,500 troops.") reports a fact the events stage records; in an
-    argued piece every sentence stays.
+    nobody ("It houses about 1,500 troops.") reports a fact the events stage records, and a
+    question in it is a device of the story ("So what happens next?"); in an argued piece
+    every sentence stays, its questions too ("Why did he not wait?" argues).
     """
     if is_argued(claims):
         return claims
@@ -260,7 +268,10 @@ def _drop_bare_narration(claims: list[Claim]) -> list[Claim]:
         c
         for c in claims
         if c.modality != "authorial"
-        or _reports_argument(c, (c.evidence.start, c.evidence.end) in reported)
+        or (
+            not _question(c)
+            and _reports_argument(c, (c.evidence.start, c.evidence.end) in reported)
+        )
     ]
 
 
