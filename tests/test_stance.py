@@ -151,3 +151,10 @@ def test_legal_said_of_the_action_and_the_tests_it_must_pass() -> None:
     assert stance_of(text) is Stance.ATTACKS
     text = "Several senators left the briefing unconvinced by the justification."
     assert stance_of(text) is Stance.ATTACKS
+
+
+def test_removing_a_threat_justifies_and_no_mourning_is_a_concession() -> None:
+    # critics grant that nobody mourns the man before they argue against the killing
+    assert stance_of("No one will mourn the colonel's passing.") is Stance.NEUTRAL
+    assert stance_of("The raid was meant to eliminate the threat.") is Stance.SUPPORTS
+    assert stance_of("Commandos moved to thwart a bombing plot.") is Stance.SUPPORTS
