@@ -351,3 +351,15 @@ def test_a_reporting_verb_in_an_adverbial_clause_leaves_the_main_clause_to_the_a
     )
     got = said_by(text, "Brenner was wise", author="Ines Calloway")
     assert got == {"Ines Calloway", "Ada Brenner"}
+
+
+def test_he_is_the_person_a_trailing_clause_made_its_subject() -> None:
+    """'…, as X moved to …' makes X the one 'he' means in the next sentence, rather than
+    the speaker quoted before."""
+    text = (
+        "“The harbour stays shut,” Governor Ada Brenner said on Monday.\n\n"
+        "No deal is in sight for the fishing fleets of the coast, as Minister Piotr Lenz moved "
+        "to widen the embargo.\n\n"
+        "He said the new tariffs would stay in place for a year."
+    )
+    assert said_by(text, "He said") == {"Piotr Lenz"}

@@ -137,6 +137,11 @@ _SUBORDINATOR = re.compile(
     r"(?:^|(?<=[\s,;—–]))(?:[Ww]hen|[Aa]fter|[Bb]efore|[Bb]ecause|[Aa]lthough|[Tt]hough|"
     r"[Ww]hile|[Uu]ntil|[Oo]nce)\s+"
 )
+_CLAUSE_SUBJECT_LEAD = re.compile(
+    r",\s*(?:(?:as|while|when|after|because|since|though|although|and|but)\s+)?"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}$"
+)
+"""What stands before a clause's subject after a comma: 'the talks stalled, as Jane Roe ...'."""
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -822,7 +827,7 @@ class Attributor:
         for i, m in enumerate(mentions):
             offset = m.start - view.start
             lead = text[:offset]
-            if offset > 40 and not re.search(r",\s*(?:[A-Z][\w.'’-]*\s+){0,3}$", lead):
+            if offset > 40 and not _CLAUSE_SUBJECT_LEAD.search(lead):
                 continue
             first = self.actors.actors.get(m.actor_id)
             if first is None or first.type.value != "Person":
