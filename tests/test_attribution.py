@@ -363,3 +363,14 @@ def test_he_is_the_person_a_trailing_clause_made_its_subject() -> None:
         "He said the new tariffs would stay in place for a year."
     )
     assert said_by(text, "He said") == {"Piotr Lenz"}
+
+
+def test_speakers_joined_with_a_quantifier_and_a_pronoun_with_a_title() -> None:
+    text = (
+        "Committee members met behind closed doors, where Republicans and many Democrats "
+        "questioned the cost of the treaty.\n\n"
+        "Senator Lucinda Marr said the hearing had been a waste of time. "
+        "She and Sen. Tomas Weller announced a motion to end the mission."
+    )
+    assert said_by(text, "Committee members") == {"Republicans", "Democrats"}
+    assert said_by(text, "She and Sen.") == {"Lucinda Marr", "Tomas Weller"}

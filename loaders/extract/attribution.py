@@ -78,7 +78,10 @@ _SIGNATURE_IN_TEXT = re.compile(
     re.M,
 )
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_PRONOUN_AND = re.compile(r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+$")
+_PRONOUN_AND = re.compile(
+    r"(?:^|(?<=[\s,;:“\"]))(?:[Hh]e|[Ss]he)\s+and\s+(?:[A-Z][\w.'’-]*\s+){0,3}$"
+)
+"""'He and Sen. X said': the person 'he' stands for speaks too (a title may precede X)."""
 _BASE_FORM_VERBS = {"say", "tell", "write", "argue", "warn", "insist"}
 _PLURAL_OR_MODAL = re.compile(
     r"\b(?:they|we|officials|experts|\w+s|will|would|to)\s+(?:(?:now|still|long|also|[a-z]+ly)\s+)?$",
@@ -142,6 +145,10 @@ _CLAUSE_SUBJECT_LEAD = re.compile(
     r"(?:[A-Z][\w.'’-]*\s+){0,3}$"
 )
 """What stands before a clause's subject after a comma: 'the talks stalled, as Jane Roe ...'."""
+_COORDINATION = re.compile(
+    r"\s*(?:,|,?\s+and)\s+(?:(?:some|many|several|most|other|a\s+few|few|fellow)\s+)?"
+)
+"""Between two speakers named together: 'X and Y', 'X, Y', 'Democrats and some Republicans'."""
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -301,7 +308,7 @@ class Attributor:
         cursor = m.start
         for other in reversed(before):
             gap = text[other.end - base : cursor - base]
-            if not re.fullmatch(r"\s*(?:,|,?\s+and)\s+", gap):
+            if not _COORDINATION.fullmatch(gap):
                 break
             sp = self._actor(other)
             if sp and sp.id not in {s.id for s in out}:
@@ -327,14 +334,15 @@ class Attributor:
                 continue
             if _OBJECT_OF.search(text[: m.start - base]) and not between.lstrip().startswith(","):
                 break  # "the killing of Soleimani, said ..." is not Soleimani speaking
+            before = self.state.last_person  # who "he" was before this sentence named anyone
             sp = self._actor(m)
             if sp is None:
                 break
             joined = list(reversed(self._coordinated(view, m)))
             first = joined[0] if joined else None
             lead = text[: (self._mention_start(view, first) if first else m.start - base)]
-            if _PRONOUN_AND.search(lead) and self.state.last_person:
-                actor = self.actors.actors.get(self.state.last_person)
+            if _PRONOUN_AND.search(lead) and before:
+                actor = self.actors.actors.get(before)
                 if actor and actor.id != sp.id:
                     joined.insert(0, Speaker(actor.id, actor.name))
             found = [*joined, sp]
