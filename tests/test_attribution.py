@@ -374,3 +374,27 @@ def test_speakers_joined_with_a_quantifier_and_a_pronoun_with_a_title() -> None:
     )
     assert said_by(text, "Committee members") == {"Republicans", "Democrats"}
     assert said_by(text, "She and Sen.") == {"Lucinda Marr", "Tomas Weller"}
+
+
+def test_an_inverted_speaker_titled_by_an_institution_is_the_person() -> None:
+    text = (
+        "The court met on Monday.\n\n"
+        "“The ruling is a gift to smugglers and a disgrace to the bench,” said former "
+        "Democratic National Committee Chairwoman Ilse Varnhagen."
+    )
+    assert said_by(text, "“The ruling") == {"Ilse Varnhagen"}
+
+
+def test_a_quantifier_stands_for_the_group_last_named() -> None:
+    """'Democrats objected. But many have said ...', '..., as many of them argue': the nearest
+    group named, in the same sentence first; never a pair of people named before."""
+    text = (
+        "President Aldo Ferrant and Prime Minister Yusuf Demir met in the capital on Monday.\n\n"
+        "Republicans have questioned the cost of the treaty. But many have stressed that the "
+        "navy needs the port.\n\n"
+        "If the Democrats truly think the deal is void — as many of them argue — they should "
+        "vote against it."
+    )
+    assert said_by(text, "Republicans have") == {"Republicans"}
+    assert said_by(text, "But many") == {"Republicans"}
+    assert "Democrats" in said_by(text, "If the Democrats")

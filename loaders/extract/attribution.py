@@ -149,6 +149,15 @@ _COORDINATION = re.compile(
     r"\s*(?:,|,?\s+and)\s+(?:(?:some|many|several|most|other|a\s+few|few|fellow)\s+)?"
 )
 """Between two speakers named together: 'X and Y', 'X, Y', 'Democrats and some Republicans'."""
+_TITLE_GAP = re.compile(r"\s+(?:[A-Z][\w.'’-]*\s+){0,3}")
+_TITLE_THEN_NAME = re.compile(
+    r"\s+(?:[A-Z][a-z]+\s+){1,3}?" + _NAME + r"(?=\s*(?:[,.;:!?]|$))"
+)
+_QUANTIFIER_SUBJECT = re.compile(
+    r"(?:^|(?<=[\s,;:“\"]))(?:[Mm]any|[Ss]ome|[Mm]ost|[Ss]everal|[Oo]thers|[Aa]\s+few)"
+    r"(?:\s+of\s+them)?\s+" + _AUX + "$"
+)
+"""A quantifier standing for the group last named: 'many have said', 'some of them argued'."""
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -346,9 +355,28 @@ class Attributor:
                 if actor and actor.id != sp.id:
                     joined.insert(0, Speaker(actor.id, actor.name))
             found = [*joined, sp]
-            if len(found) > 1:
-                self.state.last_plural = found
+            speaker_actor = self.actors.actors.get(sp.id) if sp.id else None
+            if len(found) > 1 or (
+                speaker_actor is not None
+                and speaker_actor.type.value == "Group"
+                and sp.name.endswith("s")
+            ):
+                self.state.last_plural = found  # who "they" and "many of them" are next
             return found
+        qm = _QUANTIFIER_SUBJECT.search(head)
+        if qm:
+            # "Democrats objected. But many have said", "if the critics ..., as many of them
+            # charge": the group named last, in this sentence first
+            for m in reversed(self.actors.in_span(base, base + qm.start())):
+                actor = self.actors.actors.get(m.actor_id)
+                if actor is not None and actor.type.value == "Group" and actor.name.endswith("s"):
+                    return [Speaker(actor.id, actor.name)]
+            groups = [
+                sp for sp in self.state.last_plural
+                if (a := self.actors.actors.get(sp.id or "")) is None or a.type.value == "Group"
+            ]
+            if groups and len(groups) == len(self.state.last_plural):
+                return groups
         om = _OUTLET_NP.search(head)
         if om:
             sp = self.outlet(om.group(1))
@@ -552,12 +580,35 @@ class Attributor:
             return [self._group(cm.group("np"))]
         return []
 
+    def _titled_person(
+        self, view: PassageView, at: int, later: list[ActorMention]
+    ) -> Speaker | None:
+        """The person named after an institution and a title at ``at``, when only capitalised
+        title words stand between them and a name closes the phrase."""
+        text = view.masked
+        for m in later:
+            actor = self.actors.actors.get(m.actor_id)
+            gap = text[at : m.start - view.start]
+            if actor is not None and actor.type.value == "Person" and _TITLE_GAP.fullmatch(gap):
+                return self._actor(m)
+            break
+        nm = _TITLE_THEN_NAME.match(text, at)
+        return self._new_person(nm.group("name")) if nm else None
+
     def after(self, view: PassageView, vend: int) -> list[Speaker]:
         """An inverted speaker right after the verb: ``"…," said Defense Secretary Mark Esper``."""
         base = view.start
         text = view.masked
-        for m in self.actors.in_span(base + vend, base + min(len(text), vend + 80)):
+        mentions = self.actors.in_span(base + vend, base + min(len(text), vend + 120))
+        for i, m in enumerate(mentions):
             if _TITLE_WORDS.match(text[vend : m.start - base]):
+                actor = self.actors.actors.get(m.actor_id)
+                if actor is not None and actor.type.value != "Person":
+                    # "said former Party Committee Chairwoman Jane Roe": the body names her
+                    # title, and she speaks
+                    person = self._titled_person(view, m.end - base, mentions[i + 1 :])
+                    if person:
+                        return [person]
                 sp = self._actor(m)
                 return [sp] if sp else []
             break
