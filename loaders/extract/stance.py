@@ -1,13 +1,17 @@
 """Stance of a claim toward the lawfulness or justification of the action its text discusses.
 
 Cues come from ``seeds/ontology/stance.yaml``. Each cue votes for or against; a negator a few
-words before it ("not justified", "no evidence of an imminent attack") reverses it, and so does
-a rejecting verb in the same clause ("rejected the claim that it was self-defense"). After a
-concession ("There is much risk to come, but the action was legitimate"; "Although ..., X"),
-only the cues of the main clause count, if it has any. Phrases that hold a cue's word without its
-sense ("no doubt", "legitimate concerns") are blanked first; cues inside a condition ("if it was
-lawful") or governed by a requirement ("requires an imminent threat") assert nothing and do not
-vote. No cue: the claim is neutral (it is about something else, or only reports).
+words before it ("not justified", "no evidence of an imminent attack") reverses it, and so do
+'than' or 'instead of' right before it ("more a warning than an escalation"), a distancing
+modifier ("the so-called imminent threat") and a rejecting verb in the same clause ("rejected
+the claim that it was self-defense", "failed to show an imminent danger"). After a concession
+("There is much risk to come, but the action was legitimate"; "Although ..., X"; "It is true
+that ... . The question is ..."), only the cues of the main clause or the next sentence count,
+if it has any. Phrases that hold a cue's word without its sense ("no doubt", "legitimate
+concerns", "nothing less than") are blanked first; cues inside a condition ("if it was lawful")
+or governed by a requirement ("requires an imminent threat") assert nothing and do not vote, nor
+does a judgment of a remark rather than of the action ("This is false."). No cue: the claim is
+neutral (it is about something else, or only reports).
 """
 
 from __future__ import annotations
