@@ -158,3 +158,8 @@ def test_removing_a_threat_justifies_and_no_mourning_is_a_concession() -> None:
     assert stance_of("No one will mourn the colonel's passing.") is Stance.NEUTRAL
     assert stance_of("The raid was meant to eliminate the threat.") is Stance.SUPPORTS
     assert stance_of("Commandos moved to thwart a bombing plot.") is Stance.SUPPORTS
+
+
+def test_a_claim_the_reporter_calls_false_is_rejected() -> None:
+    text = "The minister falsely claimed that the colonel was plotting imminent attacks."
+    assert stance_of(text) is Stance.ATTACKS
