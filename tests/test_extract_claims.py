@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.model import Claim, Evidence, RelType, Stance
+from kb.model import Claim, Evidence, RelType, Stance, Treatment
 from loaders.extract import extract, extraction_to_json
 from tests.test_extract_actors import make_doc
 
@@ -134,3 +134,18 @@ def test_the_authors_questions_argue_in_an_argued_piece_only() -> None:
     )
     j = extraction_to_json(extract(make_doc(report, published=date(2022, 5, 4))))
     assert not any(c["evidence"]["quote"].startswith("So what") for c in j["claims"])
+
+
+def test_in_an_argued_piece_a_paraphrased_claim_brings_an_episode_up_to_compare() -> None:
+    """Indirect speech is the author's wording, so the episode it names is the author's
+    comparison; a quotation is the speaker's own words and keeps its treatment."""
+    raw = (
+        "The raid was an unlawful use of force. It violated the sovereignty of a neighbour. "
+        "The strike was reckless and unjustified. "
+        "Officials say the 1986 bombing of Libya set the rules the navy follows today. "
+        '"The 1986 bombing of Libya set our rules for the sea," one official said.'
+    )
+    ex = extract(make_doc(raw, author="Maria Lopez"))
+    got = {c.evidence.quote[:9]: c.precedent_ids for c in ex.claims if c.precedent_ids}
+    assert got["Officials"] == [("precedent:bombing-of-libya-1986", Treatment.ANALOGIZES)]
+    assert got['"The 1986'] == [("precedent:bombing-of-libya-1986", Treatment.MENTIONS)]

@@ -185,12 +185,14 @@ def _argued_precedents(claims: list[Claim]) -> None:
 
     Commentary cites earlier episodes to make a point about the present one; with no language
     that distinguishes it (the precedents stage reads that per mention), the author's mention of
-    a precedent analogizes. A report's mention stays a mention.
+    a precedent analogizes, also where the author paraphrases someone else's claim (indirect
+    speech is the author's wording; a quotation is the speaker's). A report's mention stays a
+    mention.
     """
     if not is_argued(claims):
         return
     for c in claims:
-        if c.modality == "authorial":
+        if c.modality == "authorial" or not _QUOTES.search(c.evidence.quote):
             c.precedent_ids = [
                 (pid, Treatment.ANALOGIZES if t is Treatment.MENTIONS else t)
                 for pid, t in c.precedent_ids
