@@ -300,6 +300,28 @@ FULLTEXT_FIELDS: dict[Label, tuple[str, ...]] = {
 }
 """Properties the full-text index covers, per label."""
 
+_SHOWN: dict[Label, tuple[str, ...]] = {
+    Label.DOCUMENT: ("title", "format", "publisher", "author", "url", "published", "sha256",
+                     "source", "description"),
+    Label.PASSAGE: ("text", "start", "end", "index", "doc"),
+    Label.ACTOR: ("name", "type", "aliases"),
+    Label.CONCEPT: ("name", "definition", "aliases", "curated"),
+    Label.PRECEDENT: ("name", "date", "summary", "aliases"),
+    Label.EVENT: ("name", "date", "date_text", "date_precision"),
+    Label.CLAIM: ("text", "stance", "modality", "speaker", "doc", "passage", "quote", "start",
+                  "end", "prefix", "suffix"),
+    Label.OUTLET: ("name", "domain"),
+}
+
+API_FIELDS: dict[Label, tuple[str, ...]] = {
+    lbl: tuple(dict.fromkeys(("id", *_SHOWN[lbl], *FULLTEXT_FIELDS[lbl]))) for lbl in Label}
+"""The node properties the API reads, per label: what its GraphQL types show (a claim's
+speaker, document and passage ids included) and the full-text fields a phrase search checks
+again. The API's node statements project these rather than `properties(n)`: a stored node also
+holds what ingestion keeps for itself (a document's per-extractor contributions, 12 KB on the
+10k graph; an entity's support list, up to 4 KB per event), which `properties(n)` sent, and the
+API decoded, on every read of the node, to show none of it."""
+
 DATE_FIELDS: dict[Label, tuple[str, ...]] = {
     Label.DOCUMENT: ("published",),
     Label.PRECEDENT: ("date",),

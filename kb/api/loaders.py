@@ -12,6 +12,10 @@ whatever the number of objects. A list of claims whose selection asks for their 
 documents or passages fetches those nodes in its own batch (see `kb.api.lookahead`); their
 fields then answer from the request's node cache without an awaitable each.
 
+Node rows carry the properties the API reads (`kb.model.API_FIELDS`), not `properties(n)`: the
+bookkeeping ingestion keeps on a node (a document's contributions, an entity's support) never
+leaves the store.
+
 Loaders are created per request (a fresh `Loaders` in each context), so their caches never
 serve one client's data to another or outlive a write.
 """
@@ -66,6 +70,8 @@ class Loaders:
         self._related: dict[Hashable, DataLoader[str, list[Item]]] = {}
         self._pages: dict[str, DataLoader[str, Row | None]] = {}
         self._known: dict[str, Row | None] = {}
+        self.lookahead: dict[Hashable, Any] = {}
+        """What `kb.api.lookahead` learnt of this request's selections, per field of the query."""
 
     def cached(self, node_id: str) -> Row | None:
         """A node already fetched in this request (None if it does not exist), else UNKNOWN."""
@@ -135,7 +141,8 @@ class Loaders:
             assert isinstance(spec, RelSpec)
             text = rq.related(d, SRC=spec.src, LEFT="-" if spec.out else "<-", TYPE=spec.type,
                               RIGHT="->" if spec.out else "-", DST=spec.dst, PROP=spec.prop,
-                              ORDER=rq.ORDER_OF.get(spec.dst, "m.id"))
+                              ORDER=rq.ORDER_OF.get(spec.dst, "m.id"),
+                              FIELDS=rq.fields_of(spec.dst, "m"))
         rows = await self.store.read(text, {"ids": list(ids), "value": value, "first": first})
         found: dict[str, list[Item]] = defaultdict(list)
         for row in rows:

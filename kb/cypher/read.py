@@ -21,13 +21,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.cypher import Query, query
-from kb.model import Label, RelType
+from kb.model import API_FIELDS, Label, RelType
 from kb.store.base import Dialect
 
 LABELS = tuple(lbl.value for lbl in Label)
 REL_TYPES = tuple(t.value for t in RelType)
 REL_PROPS = ("stance", "treatment", "role", "kind", "doc")
 """Edge properties a relationship field may filter on (`Concept.claims(stance:)`, ...)."""
+
+
+def fields_of(label: str, var: str) -> str:
+    """The map of the properties the API reads of node `var` of `label` (`kb.model.API_FIELDS`),
+    what the node statements return as `props` instead of `properties(var)`; a property the node
+    lacks is null in the map."""
+    return "{" + ", ".join(f"{f}: {var}.{f}" for f in API_FIELDS[Label(label)]) + "}"
+
+
+def _fields_slot(var: str) -> tuple[str, ...]:
+    """The allowed values of a statement's FIELDS slot: the map of each label, over `var`."""
+    return tuple(fields_of(lbl, var) for lbl in LABELS)
 
 # -- predicate trees -------------------------------------------------------------------------
 
@@ -367,10 +379,10 @@ page = query(
     "WITH n, %KEY% AS k WHERE $after_id IS NULL OR k %CMP% $after_k "
     "OR (k = $after_k AND n.id %CMP% $after_id) "
     "WITH n, k ORDER BY k %DIR%, n.id %DIR% LIMIT $limit "
-    "RETURN n.id AS id, properties(n) AS props, k",
+    "RETURN n.id AS id, %FIELDS% AS props, k",
     slots={"LABEL": LABELS, "KEY": tuple(sorted({k for m in SORT_KEYS.values()
                                                  for k in m.values()})),
-           "CMP": (">", "<"), "DIR": ("ASC", "DESC")},
+           "CMP": (">", "<"), "DIR": ("ASC", "DESC"), "FIELDS": _fields_slot("n")},
 )
 """One page of a root connection: filter, keyset condition (strictly after the cursor in the
 direction of travel), order, limit + 1 (the extra row tells whether another page exists). The
@@ -382,8 +394,8 @@ page_keys = query(
     "MATCH (n:%LABEL%) WHERE (1 = 1) WITH n, [n.id] AS k "
     "WHERE $after_id IS NULL OR (1 = 2) "
     "WITH n, k ORDER BY n.id ASC LIMIT $limit "
-    "RETURN n.id AS id, properties(n) AS props, k",
-    slots={"LABEL": LABELS},
+    "RETURN n.id AS id, %FIELDS% AS props, k",
+    slots={"LABEL": LABELS, "FIELDS": _fields_slot("n")},
 )
 """One page of a root connection sorted by several keys: `k` is the list of the keys, the
 keyset condition "strictly after the cursor" is expanded key by key (each key may run in its
@@ -395,7 +407,7 @@ def page_keys_text(dialect: Dialect, label: str, where: Compiled,
     """The page statement for several sort keys, (SORT_KEYS name, ascending) each, in the
     direction of travel (paging backwards flips every key and the id)."""
     exprs = [SORT_KEYS[label][key] for key, _asc in keys]
-    text = page_keys(dialect, LABEL=label)
+    text = page_keys(dialect, LABEL=label, FIELDS=fields_of(label, "n"))
     text = text.replace(f"MATCH (n:{label}) WHERE {_PAGE_MARK}", _match(label, where), 1)
     text = text.replace("[n.id] AS k", "[" + ", ".join(exprs) + "] AS k", 1)
     same = [f"k[{j}] = $after_k[{j}]" for j in range(len(keys))]
@@ -420,7 +432,7 @@ def page_text(dialect: Dialect, label: str, where: Compiled, key: str, ascending
     ascending or descending key order (paging backwards reads the sort order reversed)."""
     key_expr = SORT_KEYS[label][key]
     text = page(dialect, LABEL=label, KEY=key_expr, CMP=">" if ascending else "<",
-                DIR="ASC" if ascending else "DESC")
+                DIR="ASC" if ascending else "DESC", FIELDS=fields_of(label, "n"))
     return text.replace(f"MATCH (n:{label}) WHERE {_PAGE_MARK}", _match(label, where), 1)
 
 
@@ -500,7 +512,7 @@ nodes_by_id = query(
     "read.nodes_by_id",
     " UNION ALL ".join(
         f"UNWIND ${lbl} AS id MATCH (n:{lbl} {{id: id}}) "
-        f"RETURN n.id AS id, '{lbl}' AS label, properties(n) AS props"
+        f"RETURN n.id AS id, '{lbl}' AS label, {fields_of(lbl, 'n')} AS props"
         for lbl in LABELS),
 )
 """Nodes of every label by id in one round trip: one UNWIND per label (each uses its index)."""
@@ -522,10 +534,10 @@ related = query(
     "WITH id, m, r ORDER BY %ORDER% "
     "WITH id, collect([m, r])[0..$first] AS page UNWIND page AS p "
     "WITH id, p[0] AS m, p[1] AS r "
-    "RETURN id, collect({id: m.id, props: properties(m), rel: properties(r), key: r.key}) "
+    "RETURN id, collect({id: m.id, props: %FIELDS%, rel: properties(r), key: r.key}) "
     "AS items",
     slots={"SRC": LABELS, "LEFT": ("-", "<-"), "TYPE": REL_TYPES, "RIGHT": ("->", "-"),
-           "DST": LABELS, "PROP": REL_PROPS,
+           "DST": LABELS, "PROP": REL_PROPS, "FIELDS": _fields_slot("m"),
            "ORDER": ("m.id", *dict.fromkeys(ORDER_OF.values()))},
 )
 """One relationship field for a batch of parents: per parent, the first related nodes with the
@@ -590,10 +602,11 @@ rel_page = query(
     "WITH pid, rows, hi, CASE WHEN $forward THEN $skip WHEN hi < $limit THEN 0 "
     "ELSE hi - $limit END AS lo "
     "RETURN pid AS id, size(rows) AS total, lo, "
-    "[x IN rows[lo..hi] | {id: x[0].id, props: properties(x[0]), edge: x[1], docs: x[2]}] "
+    "[x IN rows[lo..hi] | {id: x[0].id, props: %FIELDS%, edge: x[1], docs: x[2]}] "
     "AS items",
     slots={"PATTERN": tuple(v[0] for v in REL_CONNECTIONS.values()),
-           "EDGE": tuple(dict.fromkeys(v[1] for v in REL_CONNECTIONS.values()))},
+           "EDGE": tuple(dict.fromkeys(v[1] for v in REL_CONNECTIONS.values())),
+           "FIELDS": _fields_slot("x[0]")},
 )
 """One page of a relationship connection for a batch of parents, with each parent's total: the
 filter on node and edge, one row per related node and edge meaning (the same fact from several
@@ -603,18 +616,22 @@ only."""
 
 
 def rel_page_text(dialect: Dialect, name: str, where: Compiled,
-                  order: Sequence[tuple[str, str, bool]]) -> str:
+                  order: Sequence[tuple[str, str, bool]] | None) -> str:
     """The page statement of relationship connection `name` with a rendered filter and an
     order: (table of REL_SORT, key, ascending) per sort key, the node's id last; missing
-    values sort last ascending and first descending, on both stores as in Neo4j."""
+    values sort last ascending and first descending, on both stores as in Neo4j. `order` None:
+    no sort at all, for a request that asks for the total only (its page is empty, `$limit`
+    0), which is most of such a statement's time on a concept with thousands of claims."""
     pattern, edge, label, _edge_type = REL_CONNECTIONS[name]
-    text = rel_page(dialect, PATTERN=pattern, EDGE=edge)
+    text = rel_page(dialect, PATTERN=pattern, EDGE=edge, FIELDS=fields_of(label, "x[0]"))
     if where.bindings:
         match = (f"MATCH {pattern} WITH pid, r, n, " + ", ".join(where.bindings)
                  + f" WHERE {where.predicate}")
     else:
         match = f"MATCH {pattern} WHERE {where.predicate}"
     text = text.replace(f"MATCH {pattern} WHERE {_PAGE_MARK}", match, 1)
+    if order is None:
+        return text.replace(_ORDER_MARK, "", 1)
     keys = []
     for table, key, asc in order:
         expr = REL_SORT[table][key]
@@ -641,6 +658,7 @@ def _sample_rel_pages() -> dict[str, str]:
         where = compile_where(label, And(tuple(parts)), Dialect.NEO4J, edge_type)
         order = [(label, key, asc) for key in REL_SORT[label] for asc in (True, False)]
         out[name] = rel_page_text(Dialect.NEO4J, name, where, [*order, ("EDGE", "EDGE", True)])
+        out[name + ".total"] = rel_page_text(Dialect.NEO4J, name, where, None)
     return out
 
 
@@ -652,8 +670,8 @@ claims_by_document = query(
     "read.claims_by_document",
     "UNWIND $ids AS id MATCH (m:Claim {doc: id}) "
     "WITH id, m ORDER BY coalesce(m.start, -1), m.id "
-    "RETURN id, collect({id: m.id, props: properties(m), rel: {}, key: null})[0..$first] "
-    "AS items",
+    "RETURN id, collect({id: m.id, props: " + fields_of("Claim", "m")
+    + ", rel: {}, key: null})[0..$first] AS items",
 )
 
 passage_claims = query(
@@ -671,7 +689,7 @@ timeline = query(
     "AND ($since IS NULL OR n.date >= date($since)) "
     "AND ($until IS NULL OR n.date <= date($until)) "
     "WITH n ORDER BY n.date, n.id LIMIT $limit "
-    "RETURN n.id AS id, properties(n) AS props",
+    "RETURN n.id AS id, " + fields_of("Event", "n") + " AS props",
 )
 """Dated events in a window, in date order; the properties read for the page only."""
 
