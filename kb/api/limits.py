@@ -12,8 +12,11 @@ are not seen by the parser's nesting and token limits.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
+from threading import Lock
 from typing import Any
 
 from graphql import (
@@ -221,9 +224,8 @@ class NulRefusal(SchemaExtension):
         ctx = self.execution_context
         document = ctx.graphql_document
         if ctx.pre_execution_errors is None and (
-                contains_nul(ctx.variables) or (document is not None and any(
-                    isinstance(node, StringValueNode) and "\x00" in node.value
-                    for node in _walk(document)))):
+                contains_nul(ctx.variables)
+                or (document is not None and _facts(document).nul_literal)):
             ctx.pre_execution_errors = [GraphQLError(
                 NUL_MESSAGE, extensions={"code": Code.BAD_USER_INPUT.value})]
         yield
@@ -239,9 +241,8 @@ class EmptySelectionRefusal(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
-        if ctx.pre_execution_errors is None and document is not None and any(
-                isinstance(node, SelectionSetNode) and not node.selections
-                for node in _walk(document)):
+        if (ctx.pre_execution_errors is None and document is not None
+                and _facts(document).empty_selection):
             ctx.pre_execution_errors = [GraphQLError(
                 "a selection set may not be empty: select at least one field",
                 extensions={"code": Code.GRAPHQL_VALIDATION_FAILED.value})]
@@ -265,6 +266,45 @@ class OperationChoice(SchemaExtension):
                     f"the document has {len(ops)} operations: say which one to run with "
                     "`operationName`", extensions={"code": Code.BAD_USER_INPUT.value})]
         yield
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the refusals need to know of a document, whatever the variables."""
+
+    nul_literal: bool
+    """A string literal holds a NUL."""
+    empty_selection: bool
+    """A selection set is empty."""
+
+
+_FACTS_KEPT = 256
+_facts_of: OrderedDict[int, tuple[DocumentNode, _Facts]] = OrderedDict()
+_facts_lock = Lock()
+
+
+def _facts(document: DocumentNode) -> _Facts:
+    """The facts of a document, found by one walk over it and remembered for the document
+    object (the parse cache of `kb.api.caching` hands out the same object for the same text):
+    the two walks ran on every request, a quarter of the API's time for a small answer
+    (EventParticipants) once parsing and validation were cached."""
+    with _facts_lock:
+        known = _facts_of.get(id(document))
+        if known is not None and known[0] is document:
+            _facts_of.move_to_end(id(document))
+            return known[1]
+    nul = empty = False
+    for node in _walk(document):
+        if isinstance(node, StringValueNode) and "\x00" in node.value:
+            nul = True
+        elif isinstance(node, SelectionSetNode) and not node.selections:
+            empty = True
+    facts = _Facts(nul, empty)
+    with _facts_lock:  # the document is kept with its facts, so its id is not reused meanwhile
+        _facts_of[id(document)] = (document, facts)
+        while len(_facts_of) > _FACTS_KEPT:
+            _facts_of.popitem(last=False)
+    return facts
 
 
 def _walk(document: DocumentNode) -> Iterator[Any]:

@@ -9,7 +9,7 @@ statement, and the field resolvers answer synchronously from the request's node 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from strawberry.types import Info
@@ -40,9 +40,30 @@ def _below(fields: Iterable[SelectedField], path: tuple[str, ...]) -> list[Selec
     return current
 
 
+def _remembered(info: Info[Any, Any], what: str, path: tuple[str, ...],
+                compute: Callable[[], Any]) -> Any:
+    """`compute()` once per request and field of the query: every parent of a list asks the
+    same question of the same field, and Strawberry converts the whole selection below the
+    field each time `info.selected_fields` is read (100 claims' `attackedBy`: 100 conversions).
+    The answers read field names only, so they hold wherever the same field nodes (the same
+    place of the query, or a fragment merged the same way) are resolved; the nodes are kept
+    with the answer, so their ids cannot be reused during the request."""
+    nodes = tuple(info._raw_info.field_nodes)
+    memo = info.context.loaders.lookahead
+    key = (what, tuple(map(id, nodes)), path)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = (nodes, compute())
+    return found[1]
+
+
 def claim_nodes(info: Info[Any, Any], *path: str) -> tuple[str, ...]:
     """Claim properties naming nodes the selection will need (`speaker`, `doc`, `passage`),
     for a field returning claims, or returning objects that hold claims under `path`."""
+    return _remembered(info, "claim_nodes", path, lambda: _claim_nodes(info, path))
+
+
+def _claim_nodes(info: Info[Any, Any], path: tuple[str, ...]) -> tuple[str, ...]:
     claims = _below(_fields(info.selected_fields), (info.field_name, *path))
     keys: set[str] = set()
     for f in claims:
@@ -52,3 +73,17 @@ def claim_nodes(info: Info[Any, Any], *path: str) -> tuple[str, ...]:
             keys.update(_EVIDENCE_NODES[g.name] for g in _fields(f.selections)
                         if g.name in _EVIDENCE_NODES)
     return tuple(sorted(keys))
+
+
+_TOTALS = frozenset({"totalCount", "aggregate", "__typename"})
+"""Fields of a connection that its total answers alone."""
+
+
+def totals_only(info: Info[Any, Any]) -> bool:
+    """True when the connection field being resolved selects nothing but its total
+    (`totalCount`, `aggregate { count }`): no edges, no page info, so no page to sort."""
+    def compute() -> bool:
+        mine = [f for f in _fields(info.selected_fields) if f.name == info.field_name]
+        return bool(mine) and all(g.name in _TOTALS for f in mine for g in _fields(f.selections))
+
+    return bool(_remembered(info, "totals_only", (), compute))

@@ -8,7 +8,9 @@ or both, combined with `AND`/`OR`/`NOT`; `sort` takes several keys.
 
 One Cypher statement answers one page for every parent of a request at once
 (`kb.cypher.read.rel_page`, batched by the request's DataLoaders), with each parent's total, so
-`totalCount` and `aggregate` cost nothing more. The same fact extracted from several documents
+`totalCount` and `aggregate` cost nothing more. A connection that selects nothing but its total
+(`supporting: claimsConnection(where: ...) { aggregate { count } }`) is counted without the
+sort and without a page. The same fact extracted from several documents
 (Trump ordered the strike, in three articles) is one edge whose `documents` lists the three.
 
 Cursors are offsets into the sorted, filtered list (as the Neo4j GraphQL Library's
@@ -37,7 +39,7 @@ from kb.api.connections import (
 from kb.api.enums import InvocationStance, OutletRelation, Treatment
 from kb.api.filters import compile_filter, sort_keys
 from kb.api.limits import DEFAULT_PAGE
-from kb.api.lookahead import claim_nodes
+from kb.api.lookahead import claim_nodes, totals_only
 from kb.cypher import read as rq
 
 N = TypeVar("N")
@@ -178,12 +180,14 @@ async def connection(
     paging = _paging(first, after, last, before, bound)
     store = info.context.store
     compiled = compile_filter(label, where, store.dialect, edge_type)
-    text = rq.rel_page_text(store.dialect, name, compiled, sort_keys(label, sort))
+    total_only = totals_only(info)
+    order = None if total_only else sort_keys(label, sort)
+    text = rq.rel_page_text(store.dialect, name, compiled, order)
     params = {
         **compiled.params,
         "forward": paging.forward,
         "skip": paging.skip,
-        "limit": paging.size,
+        "limit": 0 if total_only else paging.size,
         "before": paging.before,
     }
     loaders = info.context.loaders

@@ -17,6 +17,7 @@ from kb.api.caching import cache_extensions
 from kb.api.connections import Connection, binding, build_connection, page_request
 from kb.api.enums import NodeLabel, RelationshipType, SortDirection
 from kb.api.errors import BadInput, ErrorPolicy, report_errors
+from kb.api.execution import FastLeaves
 from kb.api.facets import ClaimFacets, claim_facets
 from kb.api.filters import (
     ActorSort,
@@ -270,4 +271,5 @@ class KBSchema(strawberry.Schema):
 
 
 schema = KBSchema(query=Query, mutation=Mutation, types=list(NODE_TYPES),
-                  extensions=[*limit_extensions(), ErrorPolicy, *cache_extensions()])
+                  extensions=[*limit_extensions(), ErrorPolicy, *cache_extensions()],
+                  execution_context_class=FastLeaves)
