@@ -149,3 +149,26 @@ def test_in_an_argued_piece_a_paraphrased_claim_brings_an_episode_up_to_compare(
     got = {c.evidence.quote[:9]: c.precedent_ids for c in ex.claims if c.precedent_ids}
     assert got["Officials"] == [("precedent:bombing-of-libya-1986", Treatment.ANALOGIZES)]
     assert got['"The 1986'] == [("precedent:bombing-of-libya-1986", Treatment.MENTIONS)]
+
+
+def test_summary_bullets_restated_below_yield_no_claims_of_their_own() -> None:
+    """A page's key points (one-sentence paragraphs at the top, each restated further down)
+    repeat the body: the body copy keeps the claims, as with a dek or a pull quote."""
+    from loaders.read import read_document
+
+    raw = (
+        "Ruritania says it will bring the dam dispute before the regional court in Geneva.\n\n"
+        "A water-law scholar told us Ruritania would have a strong case at the court.\n\n"
+        "Borduria has defended its dam, saying the river flow was never reduced at all.\n\n"
+        "Ruritania says it will take the dam dispute to the regional court in Geneva next "
+        "month, its foreign minister told reporters on Monday.\n\n"
+        "Professor Ilse Varnhagen, a water-law scholar, said Ruritania would have a strong case "
+        "before the court, because the treaty is clear.\n\n"
+        "Borduria has defended the dam by saying the river flow was never reduced in any "
+        "season, a claim its neighbour rejects.\n\n"
+        "The court has not yet said whether it will hear the case."
+    )
+    j = extraction_to_json(extract(read_document(raw.encode(), "page.txt")))
+    starts = [c["evidence"]["start"] for c in j["claims"]]
+    body = raw.index("in Geneva next month")
+    assert starts and min(starts) >= raw.rfind("\n\n", 0, body)

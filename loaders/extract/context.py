@@ -10,6 +10,7 @@ an actor or a claim.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -156,6 +157,54 @@ def _mark_duplicates(views: list[PassageView]) -> None:
                 break
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SUMMARY_LEAD = 8
+"""Paragraphs from the top a summary block may start in (after a title, a dateline)."""
+_SUMMARY_MIN = 3
+_RESTATED = 0.7
+"""Share of a bullet's words a later, longer passage must hold to restate it."""
+
+
+def _mark_summary_bullets(views: list[PassageView], raw: str) -> None:
+    """Flag a page's summary bullets (its "key points"): a run of one-sentence paragraphs near
+    the top of which at least three, and half, are restated by longer passages further down
+    (the run ends with the last one restated). The body copy keeps the claims; the bullets, as
+    a dek or a pull quote would, only repeat them (a wire story's one-sentence paragraphs are
+    not restated below: on 4,000 real articles only one page's key points were flagged)."""
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(raw)]
+    paras: dict[int, list[int]] = {}
+    for i, v in enumerate(views):
+        paras.setdefault(bisect_right(breaks, v.start), []).append(i)
+    order = sorted(paras)
+    toks = [set(_tokens(v.masked)) for v in views]
+    runs: list[list[int]] = [[]]
+    previous = None
+    for k in order[:_SUMMARY_LEAD]:
+        members = [i for i in paras[k] if not views[i].headline]
+        if previous is not None and k != previous + 1 and runs[-1]:
+            runs.append([])  # a block left out between (page furniture) ends the run
+        previous = k
+        if len(members) == 1 and len(toks[members[0]]) >= 6 and len(paras[k]) == 1:
+            runs[-1].append(members[0])
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        restated = [
+            n
+            for n, i in enumerate(run)
+            if any(
+                len(toks[j]) > len(toks[i]) and len(toks[i] & toks[j]) >= _RESTATED * len(toks[i])
+                for j in range(i + 1, len(views))
+            )
+        ]
+        if not restated:
+            continue
+        block = run[: restated[-1] + 1]  # the bullets end with the last one restated below
+        if len(restated) >= max(_SUMMARY_MIN, len(block) / 2):
+            for i in block:
+                views[i].duplicate = True
+
+
 def build_context(doc: ReadDocument, onto: Ontology | None = None) -> DocContext:
     onto = onto or load_ontology()
     views: list[PassageView] = []
@@ -163,6 +212,7 @@ def build_context(doc: ReadDocument, onto: Ontology | None = None) -> DocContext
         masked = mask(p.text)
         views.append(PassageView(p, masked, is_headline(masked), bool(_CAPTION.search(p.text))))
     _mark_duplicates(views)
+    _mark_summary_bullets(views, doc.raw)
     vocab: set[str] = set()
     for v in views:
         for w in _WORD.findall(v.masked):
