@@ -158,6 +158,16 @@ _QUANTIFIER_SUBJECT = re.compile(
     r"(?:\s+of\s+them)?\s+" + _AUX + "$"
 )
 """A quantifier standing for the group last named: 'many have said', 'some of them argued'."""
+_SECOND_CONJUNCT = re.compile(
+    r"(?:,\s+(?:and|but|yet|while)|;)\s+(?:[\w.'’-]+\s+){1,8}?" + _AUX + "$"
+)
+"""A reporting verb's clause that follows another one ('..., and officials said')."""
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:[Tt]he|[Tt]hose|[Tt]hese|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Ss]uch|[Aa]n?|"
+    r"[Tt]his|[Ee]very|[Nn]o)\s+$"
+)
+_INTERJECTED = re.compile(r",\s*(?:[\w.'’-]+\s+){1,5}?" + _AUX + "$")
+_WORD_AT = re.compile(r"[\w'’-]+")
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -670,7 +680,8 @@ class Attributor:
     def _aside(self, view: PassageView, vstart: int) -> list[Speaker] | None:
         """The speakers of a reporting verb inside an aside set off by dashes or parentheses
         ("While the court has no say — its critics have long argued it never will — the case
-        goes on"), or None when the verb at ``vstart`` is not in one. The aside is their claim;
+        goes on") or interjected between commas ("the exception, most scholars agree, is
+        narrow"), or None when the verb at ``vstart`` is not in one. The aside is their claim;
         the sentence around it is not."""
         text = view.masked
         head = text[:vstart]
@@ -680,6 +691,11 @@ class Attributor:
             opened = dashes[-1]
         elif head.rfind("(") > head.rfind(")") and ")" in text[vstart:]:
             opened = head.rfind("(") + 1
+        else:
+            interjected = _INTERJECTED.search(head)
+            after = _WORD_AT.match(text, vstart)
+            if interjected and after and re.match(r"\s*,", text[after.end() :]):
+                opened = interjected.start() + 1  # "..., most experts agree, ..."
         if opened is None or not head[opened:].strip():
             return None
         found = self.subject(view, vstart)
@@ -735,6 +751,8 @@ class Attributor:
                 and not _PLURAL_OR_MODAL.search(text[: vm.start()])
             ):
                 continue
+            if _DETERMINER_BEFORE.search(text[: vm.start()]):
+                continue  # "those claims", "his statements": a noun, not a verb
             if form in {"told", "tell", "tells"} and _ANON.search(text[: vm.start()]):
                 om = re.match(
                     r"\s+((?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
@@ -779,6 +797,12 @@ class Attributor:
                 # so it is the document's own account of what they did; the participle's
                 # complement is their claim
                 found = [self.voice, *found]
+            elif found and not spoken_before and self.voice not in found:
+                conjunct = _SECOND_CONJUNCT.search(text[: vm.start()])
+                if conjunct and conjunct.start() > 0 and text[: conjunct.start()].strip():
+                    # "The figures were revised, and officials said ...": the first clause
+                    # reports no speech; it is the writer's
+                    found = [self.voice, *found]
             spoken_before = True
             if found and _CONSEQUENCE.search(text[: vm.start()]) and self.voice not in found:
                 # "The administration has yet to explain ..., prompting lawmakers to question":
