@@ -172,3 +172,18 @@ def test_summary_bullets_restated_below_yield_no_claims_of_their_own() -> None:
     starts = [c["evidence"]["start"] for c in j["claims"]]
     body = raw.index("in Geneva next month")
     assert starts and min(starts) >= raw.rfind("\n\n", 0, body)
+
+
+def test_a_report_naming_an_earlier_episode_as_background_argues_nothing() -> None:
+    """In a news report the reporter's sentence that names an earlier episode without comparing
+    (the base's history) is narration; one that compares would be a claim."""
+    raw = (
+        "Officials said the border would stay closed. "
+        "Prime Minister Elena Varga told reporters that the talks would resume. "
+        "Defense Minister Piotr Lenz said the convoy had been struck near the border. "
+        "The airfield once hosted the pilots who flew in the 1986 bombing of Libya. "
+        "Trucks waited in a line that stretched for miles. "
+        "The crossing handles most of the region's grain."
+    )
+    j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 4))))
+    assert "the author" not in {c["speaker"] for c in j["claims"]}

@@ -250,7 +250,8 @@ def _reports_argument(c: Claim, shared: bool) -> bool:
     describe the situation or what others did ("a season of rising hostility", "the plan drew
     fierce criticism"), for the reporter takes no side. In a sentence ``shared`` with a
     reported speaker ("X met Y, saying “...”") the quotation is that speaker's."""
-    if c.concept_ids or c.precedent_ids:
+    compares = any(t is not Treatment.MENTIONS for _, t in c.precedent_ids)
+    if c.concept_ids or compares:
         return True
     return not shared and _quotes_someone(c.evidence.quote)
 
