@@ -131,13 +131,12 @@ class DocContext:
         return self.doc.raw
 
 
-def _mark_duplicates(views: list[PassageView]) -> None:
+def _mark_duplicates(views: list[PassageView], toks: list[set[str]]) -> None:
     """Flag passages whose words are (almost) all inside a longer passage.
 
     Scraped pages repeat a pull quote, a dek or a caption; the longer body copy is kept.
     Token sets are indexed by their rarest token, so this is not quadratic on long documents.
     """
-    toks = [set(_tokens(v.masked)) for v in views]
     df: Counter[str] = Counter(t for s in toks for t in s)
     index: dict[str, list[int]] = {}
     for i, s in enumerate(toks):
@@ -165,7 +164,7 @@ _RESTATED = 0.7
 """Share of a bullet's words a later, longer passage must hold to restate it."""
 
 
-def _mark_summary_bullets(views: list[PassageView], raw: str) -> None:
+def _mark_summary_bullets(views: list[PassageView], raw: str, toks: list[set[str]]) -> None:
     """Flag a page's summary bullets (its "key points"): a run of one-sentence paragraphs near
     the top of which at least three, and half, are restated by longer passages further down
     (the run ends with the last one restated). The body copy keeps the claims; the bullets, as
@@ -176,7 +175,6 @@ def _mark_summary_bullets(views: list[PassageView], raw: str) -> None:
     for i, v in enumerate(views):
         paras.setdefault(bisect_right(breaks, v.start), []).append(i)
     order = sorted(paras)
-    toks = [set(_tokens(v.masked)) for v in views]
     runs: list[list[int]] = [[]]
     previous = None
     for k in order[:_SUMMARY_LEAD]:
@@ -189,6 +187,8 @@ def _mark_summary_bullets(views: list[PassageView], raw: str) -> None:
         elif runs[-1]:
             runs.append([])
     for run in runs:
+        if len(run) < _SUMMARY_MIN:
+            continue
         restated = [
             n
             for n, i in enumerate(run)
@@ -211,8 +211,9 @@ def build_context(doc: ReadDocument, onto: Ontology | None = None) -> DocContext
     for p in doc.passages:
         masked = mask(p.text)
         views.append(PassageView(p, masked, is_headline(masked), bool(_CAPTION.search(p.text))))
-    _mark_duplicates(views)
-    _mark_summary_bullets(views, doc.raw)
+    toks = [set(_tokens(v.masked)) for v in views]
+    _mark_duplicates(views, toks)
+    _mark_summary_bullets(views, doc.raw, toks)
     vocab: set[str] = set()
     for v in views:
         for w in _WORD.findall(v.masked):
