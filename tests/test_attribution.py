@@ -413,3 +413,15 @@ def test_a_second_clause_that_reports_speech_leaves_the_first_to_the_author() ->
     assert got == {"Ines Calloway", "several senators"}
     got = said_by(text, "The treaty's exception", author="Ines Calloway")
     assert got == {"Ines Calloway", "most scholars"}
+
+
+def test_phrasal_reporting_verbs() -> None:
+    text = (
+        "Professor Ilse Varnhagen teaches maritime law in Bremen.\n\n"
+        "In a long post, Varnhagen carefully broke down how the blockade breached the treaty.\n\n"
+        "Varnhagen pointed out that the strait is an international waterway.\n\n"
+        "The harbour broke down in the storm."
+    )
+    assert said_by(text, "In a long post") == {"Ilse Varnhagen"}
+    assert said_by(text, "Varnhagen pointed") == {"Ilse Varnhagen"}
+    assert "Ilse Varnhagen" not in said_by(text, "The harbour")
