@@ -425,3 +425,16 @@ def test_phrasal_reporting_verbs() -> None:
     assert said_by(text, "In a long post") == {"Ilse Varnhagen"}
     assert said_by(text, "Varnhagen pointed") == {"Ilse Varnhagen"}
     assert "Ilse Varnhagen" not in said_by(text, "The harbour")
+
+
+def test_it_says_is_the_institution_named_before() -> None:
+    """'... asked the ministry to release the figures it says show ...': the ministry's claim
+    beside the sentence's own speaker."""
+    text = (
+        "Several senators called on the Ministry of Transport to publish the survey it says "
+        "shows the bridge is safe.\n\n"
+        "The Ministry of Transport said in March that the bridge would reopen. It said the "
+        "repairs were finished."
+    )
+    assert said_by(text, "Several senators") == {"several senators", "Ministry of Transport"}
+    assert said_by(text, "It said") == {"Ministry of Transport"}

@@ -121,6 +121,8 @@ _EMBEDDED = [
         r"insistence|allegations?)\s+that\b"
     ),
     re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,5}?(?P<at>)(?:call|calls|called)\b"),
+    # "the evidence it says showed ...": a reduced relative clause of saying
+    re.compile(r"\b[a-z]{3,}\s+it\s+(?P<at>)(?:says|said|claims|claimed)\s+(?!that\b)[a-z]+"),
 ]
 _OPENING_PRONOUN = re.compile(
     r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
@@ -168,6 +170,8 @@ _DETERMINER_BEFORE = re.compile(
 )
 _INTERJECTED = re.compile(r",\s*(?:[\w.'’-]+\s+){1,5}?" + _AUX + "$")
 _WORD_AT = re.compile(r"[\w'’-]+")
+_IT_SPEAKS = re.compile(r"(?:^|(?<=[\s,;:]))[Ii]t\s+" + _AUX + "$")
+"""'it says', 'it has claimed': an institution speaking (never a person)."""
 _CONDITIONAL = re.compile(r"(?:^|[,;:—–(]\s*)(?:[Ii]f|[Uu]nless)\s+[^,;:—–()“”\"]*$")
 _ASIDE_DASH = re.compile(r"\s(?:—|–|--)\s|—")
 _RELATIVE_PRONOUN = re.compile(r",\s*(?:which|who|whom)\s+")
@@ -206,6 +210,8 @@ class _State:
     last_person: str | None = None
     last_unnamed: Speaker | None = None
     """The last speaker introduced by description ("a NATO military attaché"): "the official"."""
+    last_institution: Speaker | None = None
+    """The last organisation or state named as a speaker: who "it said" is."""
     last_plural: list[Speaker] = field(default_factory=list)
     """The last speakers named together ("Milley and Esper", "Democrats"): who "they" are."""
     new: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -285,6 +291,8 @@ class Attributor:
             return None
         if actor.type.value == "Person":
             self.state.last_person = actor.id
+        elif actor.type.value in {"Organisation", "State"}:
+            self.state.last_institution = Speaker(actor.id, actor.name)
         return Speaker(actor.id, actor.name)
 
     def _group(self, np: str) -> Speaker:
@@ -415,6 +423,14 @@ class Attributor:
                 return [Speaker(actor.id, actor.name)]
         if _PAIR.search(head) and self.state.last_plural:
             return list(self.state.last_plural)
+        im = _IT_SPEAKS.search(head)
+        if im:
+            # "the ministry ... the figures it says show": an institution named before speaks
+            for m in reversed(self.actors.in_span(base + clause_start, base + im.start())):
+                actor = self.actors.actors.get(m.actor_id)
+                if actor is not None and actor.type.value in {"Organisation", "State"}:
+                    return [Speaker(actor.id, actor.name)]
+            return [self.state.last_institution] if self.state.last_institution else []
         pm = _PRONOUN.search(head)
         if pm:
             word = pm.group("p").lower()
