@@ -187,3 +187,19 @@ def test_a_report_naming_an_earlier_episode_as_background_argues_nothing() -> No
     )
     j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 4))))
     assert "the author" not in {c["speaker"] for c in j["claims"]}
+
+
+def test_a_report_on_a_persons_responsibility_for_violence_is_a_claim() -> None:
+    """'X was the architect of a string of bombings' bears on the case against X; 'the
+    architects of the treaty' is narration."""
+    raw = (
+        "Officials said the border would stay closed. "
+        "Prime Minister Elena Varga told reporters that the talks would resume. "
+        "Colonel Radu Marin was the architect of a string of car bombings in the capital. "
+        "The architects of the old treaty met in this hall. "
+        "Trucks waited in a line that stretched for miles. "
+        "The crossing handles most of the region's grain."
+    )
+    j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 4))))
+    own = [c["evidence"]["quote"][:14] for c in j["claims"] if c["speaker"] == "the author"]
+    assert own == ["Colonel Radu M"]

@@ -248,11 +248,16 @@ def _reports_argument(c: Claim, shared: bool) -> bool:
     """A reporter's sentence that bears on the argument: it invokes a concept or precedent or
     quotes someone. A stance cue alone does not make one: in a report's own voice such words
     describe the situation or what others did ("a season of rising hostility", "the plan drew
-    fierce criticism"), for the reporter takes no side. In a sentence ``shared`` with a
-    reported speaker ("X met Y, saying “...”") the quotation is that speaker's."""
+    fierce criticism"), for the reporter takes no side; an account of a person's
+    responsibility for violence does (``culpability`` in attribution.yaml). In a sentence
+    ``shared`` with a reported speaker ("X met Y, saying “...”") the quotation is that
+    speaker's."""
     compares = any(t is not Treatment.MENTIONS for _, t in c.precedent_ids)
     if c.concept_ids or compares:
         return True
+    culpability = attribution_lexicon().culpability
+    if not shared and culpability is not None and culpability.search(c.evidence.quote):
+        return True  # "X was the architect of ...": the record the case against X rests on
     return not shared and _quotes_someone(c.evidence.quote)
 
 

@@ -56,6 +56,9 @@ class AttributionLexicon:
     group_pronouns: frozenset[str]
     possessed_quote: re.Pattern[str] | None = None
     """"X's warning that “...”": group ``pos`` is the possessive ('s, his, her, their)."""
+    culpability: re.Pattern[str] | None = None
+    """A person's responsibility for violence ("the architect of", "masterminded"): in a
+    report's own voice an assertion, not narration."""
 
     def verbs(self, text: str) -> list[re.Match[str]]:
         """The reporting verbs of a text, in order: what ``verb.finditer`` finds, found by a
@@ -167,6 +170,9 @@ def attribution_lexicon() -> AttributionLexicon:
         person_pronouns=frozenset(pron.get("person") or []),
         group_pronouns=frozenset(pron.get("group") or []),
         possessed_quote=possessed,
+        culpability=(
+            re.compile(_alternation(data["culpability"]), re.I) if data.get("culpability") else None
+        ),
     )
 
 
