@@ -24,7 +24,7 @@ SEED_FLOORS = {
     "precedents.precision": 0.95,
     "treatment.accuracy": 0.95,
     "concepts.precision": 0.92,
-    "claims.recall": 0.95,
+    "claims.recall": 0.97,
     "claims.precision": 0.97,
     "events.precision": 0.75,
     "outlets.recall": 0.95,
