@@ -11,7 +11,8 @@ description and strict where it is a fact:
   over matched ones;
 - events: a mention in the passage of the gold evidence AND the same date at the gold's
   precision (a null gold date needs a null prediction);
-- claims: same speaker and overlapping evidence spans; stance accuracy over matched gold claims;
+- claims: same speaker and overlapping evidence spans; stance accuracy over matched gold claims,
+  each scored on the matching claim that overlaps its own words most (then its sentence);
 - outlets: by normalised name; the publisher the gold records is right but not required, and
   the site that republished the piece (its logo or company line) is provenance, not scored;
 - traps: a trap string hits when an entity mention overlaps it, or a passage or claim's
@@ -417,7 +418,11 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
             out.append((a, b))
         return out
 
-    gold_cl = [{**g, "_spans": widened(g.get("evidence", ""))} for g in gold.get("claims") or []]
+    gold_cl = [
+        {**g, "_spans": widened(ev), "_exact": locate(raw, ev)}
+        for g in gold.get("claims") or []
+        for ev in [g.get("evidence", "")]
+    ]
 
     def claim_match(g: dict[str, Any], c: Any) -> bool:
         cs = (c.evidence.start, c.evidence.end)
@@ -433,12 +438,15 @@ def evaluate_document(gold: dict[str, Any], doc: ReadDocument, ex: Extraction) -
         lambda g: f"{g['speaker']}: {g.get('evidence', '')}",
     )
     for g in _required(gold_cl):
-        best, best_ov = None, 0
+        # the claim on the gold's own words first, then on its sentence: when a sentence's
+        # assertions are claims of their own, each gold claim is scored on its own one
+        best, best_ov = None, (0, 0)
         for c in ex.claims:
             if not claim_match(g, c):
                 continue
-            ov = max(
-                min(sp[1], c.evidence.end) - max(sp[0], c.evidence.start) for sp in g["_spans"]
+            ov = tuple(
+                max([0, *(min(sp[1], c.evidence.end) - max(sp[0], c.evidence.start) for sp in sps)])
+                for sps in (g["_exact"], g["_spans"])
             )
             if ov > best_ov:
                 best, best_ov = c, ov

@@ -29,7 +29,7 @@ SEED_FLOORS = {
     "events.precision": 0.75,
     "outlets.recall": 0.95,
     "outlets.precision": 0.97,
-    "stance.accuracy": 0.85,
+    "stance.accuracy": 0.88,
     "traps.hits": 0,
 }
 """Just under the seed figures measured with rules written for text in general (README); the

@@ -203,3 +203,61 @@ def test_a_report_on_a_persons_responsibility_for_violence_is_a_claim() -> None:
     j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 4))))
     own = [c["evidence"]["quote"][:14] for c in j["claims"] if c["speaker"] == "the author"]
     assert own == ["Colonel Radu M"]
+
+
+def _claims_of(raw: str) -> list[tuple[str, str, str]]:
+    """(speaker, stance, evidence) of every claim extracted from ``raw``."""
+    j = extraction_to_json(extract(make_doc(raw, published=date(2022, 5, 1))))
+    return [(c["speaker"], c["stance"], c["evidence"]["quote"]) for c in j["claims"]]
+
+
+def test_two_contrasted_assertions_of_one_speaker_are_two_claims() -> None:
+    raw = (
+        "Interior Minister Jan Kowal told reporters that he didn't see any evidence that the "
+        "group was planning attacks on the embassy, but conceded that the convoy had been "
+        "watched for weeks."
+    )
+    claims = [c for c in _claims_of(raw) if c[0] == "Jan Kowal"]
+    assert [c[1] for c in claims] == ["attacks", "supports"], claims
+    assert claims[0][2].endswith("on the embassy")
+    assert claims[1][2].startswith("but conceded")
+
+
+def test_a_conceded_half_is_neutral_and_a_concessive_participle_is_its_own_claim() -> None:
+    raw = (
+        "Senator Ruth Okoye said the commander was a ruthless man, but she said the raid was "
+        "unlawful. Chancellor Ada Brenn warned that she was ready to act again if needed, "
+        "despite arguing that the raid was lawful."
+    )
+    by = {}
+    for speaker, stance, quote in _claims_of(raw):
+        by.setdefault(speaker, []).append((stance, quote))
+    assert [s for s, _ in by["Ruth Okoye"]] == ["neutral", "attacks"]
+    assert [s for s, _ in by["Ada Brenn"]] == ["neutral", "supports"]
+    assert by["Ada Brenn"][1][1].startswith("despite arguing")
+
+
+def test_a_contrast_inside_a_quotation_is_one_claim() -> None:
+    raw = '"We won every battle, but we lost the peace," said Defense Minister Piotr Lenz.'
+    assert len([c for c in _claims_of(raw) if c[0] == "Piotr Lenz"]) == 1
+
+
+def test_an_embedded_claim_takes_its_own_words_stance() -> None:
+    raw = (
+        "Judge Mara Holt wrote that Defense Minister Piotr Lenz's claims that the strike "
+        "answered an imminent threat failed to meet the legal standard."
+    )
+    by = {speaker: stance for speaker, stance, _ in _claims_of(raw)}
+    assert by["Piotr Lenz"] == "supports", by
+    assert by["Mara Holt"] == "attacks", by  # she rejects what he claims
+
+
+def test_what_as_x_claimed_refers_to_is_that_speakers_claim() -> None:
+    raw = (
+        "Critics doubt it, but the raid was lawful self-defense, as Defense Minister Piotr "
+        "Lenz has claimed. The convoy was hit by an assassination, as Senator Ruth Okoye has "
+        "argued."
+    )
+    claims = _claims_of(raw)
+    assert ("Piotr Lenz", "supports") in [c[:2] for c in claims], claims
+    assert ("Ruth Okoye", "attacks") in [c[:2] for c in claims], claims

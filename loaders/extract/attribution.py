@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from kb.model import Label, entity_id
 from loaders.extract.actors import ActorMention, ActorResult
 from loaders.extract.context import DocContext, PassageView
-from loaders.extract.lexicons import AttributionLexicon, attribution_lexicon
+from loaders.extract.lexicons import AttributionLexicon, attribution_lexicon, stance_lexicon
 
 try:
     from loaders.outlets import resolve_outlet as _resolve_outlet
@@ -118,12 +118,39 @@ _EMBEDDED = [
     ),
     re.compile(
         r"(?P<at>)['’]s?\s+(?:claims?|assertions?|arguments?|contention|justifications?|"
-        r"insistence|allegations?)\s+that\b"
+        r"insistence|allegations?)\s+that\b(?P<claim>)"
     ),
-    re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,5}?(?P<at>)(?:call|calls|called)\b"),
+    re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,5}?(?P<at>)(?:call|calls|called)\b(?P<claim>)"),
     # "the evidence it says showed ...": a reduced relative clause of saying
-    re.compile(r"\b[a-z]{3,}\s+it\s+(?P<at>)(?:says|said|claims|claimed)\s+(?!that\b)[a-z]+"),
+    re.compile(
+        r"\b[a-z]{3,}\s+it\s+(?P<at>)(?:says|said|claims|claimed)\s+(?P<claim>)(?!that\b)[a-z]+"
+    ),
 ]
+_CLAUSE_EDGE = re.compile(r"[,;:(]|\s[—–]|—")
+_CLAUSE_CLOSE = re.compile(r"[;:.!?)]|\s[—–]\s|—")
+
+
+def _embedded_content(text: str, m: re.Match[str]) -> tuple[int, int]:
+    """What an embedded claim holds: the clause its noun of saying or its verb introduces ("the
+    X's claims that P", "what X call P", "the report it says proves P"), up to where the
+    clause or a rejection of it begins ("... that P failed to meet the standard": the failure is
+    the sentence's speaker's verdict, not the X's claim); or, for "as X has claimed", the
+    phrase before it, back to the last clause boundary."""
+    lex = stance_lexicon()
+    if "claim" in m.re.groupindex:
+        start = m.start("claim")
+        close = _CLAUSE_CLOSE.search(text, start)
+        end = close.start() if close else len(text)
+        rejected = lex.rejecting.search(text, start, end)
+        return start, rejected.start() if rejected else end
+    head = text[: m.start()].rstrip(" ,;—–(\"”’'")
+    edges = [e.end() for e in _CLAUSE_EDGE.finditer(head)]
+    start = edges[-1] if edges else 0
+    # "a state invoking self-defense — as X has argued —": what X claimed is the object
+    said = attribution_lexicon().verbs(head[start:])
+    if said:
+        start += said[-1].end()
+    return start, len(head)
 _OPENING_PRONOUN = re.compile(
     r"^\W*(?:(?:[A-Z][\w'’-]*|[a-z]+)(?:\s+[\w'’-]+){0,4},\s+)?(?P<p>[Hh]e|[Ss]he|[Tt]hey)\s+[a-z]"
 )
@@ -203,6 +230,10 @@ class Attribution:
     attributed: bool
     own: bool = True
     """False when the speaker was inherited (a quotation spanning sentences)."""
+    content: dict[Speaker, tuple[int, int]] = field(default_factory=dict)
+    """Raw offsets of the words a speaker's claim consists of, where the sentence reports it
+    inside its own ("the X's claims that ...", "as X has argued"): those words are the
+    speaker's, the rest of the sentence is whoever speaks the sentence."""
 
 
 @dataclass(slots=True)
@@ -864,14 +895,15 @@ class Attributor:
                 return [sp]
         return []
 
-    def embedded(self, view: PassageView) -> list[Speaker]:
-        """Speakers of claims the sentence reports inside its own ("as critics charge")."""
-        out: list[Speaker] = []
+    def embedded(self, view: PassageView) -> dict[Speaker, tuple[int, int]]:
+        """Speakers of claims the sentence reports inside its own ("as critics charge"), each
+        with the masked offsets of what they claim (``_embedded_content``)."""
+        out: dict[Speaker, tuple[int, int]] = {}
         for pattern in _EMBEDDED:
             for m in pattern.finditer(view.masked):
                 for sp in self.subject(view, m.start("at")):
                     if sp.id != self.voice.id and sp not in out:
-                        out.append(sp)
+                        out[sp] = _embedded_content(view.masked, m)
         return out
 
     def _possessed_quote(self, view: PassageView) -> list[Speaker]:
@@ -1003,10 +1035,16 @@ class Attributor:
                 speakers = self._attributes_previous(view, out)
             if not speakers:
                 speakers = self._possessed_quote(view)
-            extras.append([sp for sp in self.embedded(view) if sp not in speakers])
+            embedded = self.embedded(view)
+            extras.append([sp for sp in embedded if sp not in speakers])
             att = Attribution(
                 view, speakers, view.start + s, view.start + e, bool(speakers), bool(speakers)
             )
+            att.content = {
+                sp: (view.start + max(a, s), view.start + min(b, e))
+                for sp, (a, b) in embedded.items()
+                if sp not in speakers and min(b, e) > max(a, s)
+            }
             if not continues:
                 run_start = len(out)
             out.append(att)

@@ -4,9 +4,11 @@ News and commentary assert in almost every sentence; what differs is who asserts
 attribution stage (``loaders.extract.attribution``) names the speaker of each sentence (the
 document's own voice when none is named); this stage turns each (sentence, speaker) into a
 claim with its verbatim evidence, the concepts and precedents it invokes, what it is about,
-and its stance (``loaders.extract.stance``). SUPPORTS / ATTACKS relate claims of different
-speakers about the same matter (a shared concept or event) with opposite stances, or with the
-same stance and an agreement cue.
+and its stance (``loaders.extract.stance``), read from that speaker's own words: a claim the
+sentence reports inside its own ("the X's claims that ...") from its clause, and one speaker's
+sentence that makes two assertions (", but conceded that ...") as two claims. SUPPORTS / ATTACKS
+relate claims of different speakers about the same matter (a shared concept or event) with
+opposite stances, or with the same stance and an agreement cue.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 
 from kb.model import Claim, Evidence, Label, Stance, Treatment, content_id
 from loaders.extract.actors import ActorResult
-from loaders.extract.attribution import Attribution, Attributor, quoted_spans
+from loaders.extract.attribution import Attribution, Attributor, Speaker, quoted_spans
 from loaders.extract.concepts import ConceptMention
 from loaders.extract.context import DocContext
-from loaders.extract.lexicons import attribution_lexicon
+from loaders.extract.lexicons import attribution_lexicon, stance_lexicon
 from loaders.extract.precedents import PrecedentResult
 from loaders.extract.stance import agrees, rebuts, stance_of
 
@@ -67,6 +69,110 @@ def _keep(att: Attribution, ctx: DocContext) -> bool:
     return not _attribution_tail(words)
 
 
+_PIECE_WORDS = 4
+"""Words each half of a sentence needs to be an assertion of its own."""
+_OPPOSITE = {Stance.SUPPORTS: Stance.ATTACKS, Stance.ATTACKS: Stance.SUPPORTS}
+
+
+def _assertion_cuts(text: str) -> list[tuple[int, int, bool]]:
+    """Where one speaker's sentence goes on to a second assertion: (start, end, contrasted)
+    of each boundary outside quotations ("X saw no sign of A, but conceded that B";
+    "X warned that A, despite arguing that B"; "X said A and that B").
+
+    A contrasted predicate or concessive participle counts only where a reporting verb comes
+    next (", but conceded", ", despite arguing"), a second 'that' clause only after a reporting
+    verb: elsewhere the words join two parts of one assertion ("not a war, but a warning")."""
+    lex, alex = stance_lexicon(), attribution_lexicon()
+    quoted = quoted_spans(text)
+
+    def outside(at: int) -> bool:
+        return not any(a <= at < b for a, b in quoted)
+
+    cuts: list[tuple[int, int, bool]] = []
+    reporting: list[int] | None = None  # where the reporting verbs outside quotations end
+    for pattern, verb_after in ((lex.second_assertions, True), (lex.second_complements, False)):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text):
+            if not outside(m.start()):
+                continue
+            if verb_after:
+                word = re.match(r"[a-z]+\b", text[m.end() :])
+                form = word.group() if word else ""
+                if alex.lemma.get(form, form) == form:
+                    continue  # no verb form next, or a bare one ("but claims remain")
+            else:
+                if reporting is None:
+                    reporting = [vm.end() for vm in alex.verbs(text) if outside(vm.start())]
+                if not any(end <= m.start() for end in reporting):
+                    continue
+            contrasted = bool(lex.contrasts and lex.contrasts.search(m.group()))
+            cuts.append((m.start(), m.end(), contrasted))
+    cuts.sort()
+    out: list[tuple[int, int, bool]] = []
+    last = 0
+    for cut in cuts:
+        if len(text[last : cut[0]].split()) >= _PIECE_WORDS:
+            out.append(cut)
+            last = cut[0]
+    if out and len(text[out[-1][0] :].split()) < _PIECE_WORDS + 1:
+        out.pop()
+    return out
+
+
+def _assertions(text: str) -> list[tuple[int, int, Stance]]:
+    """One speaker's sentence as its assertions (offsets in ``text``) with their stances.
+
+    Where two halves are contrasted ("A, but B"), the argument is in the second: the first is
+    conceded when the second takes a stance of its own, and gives the second the opposite one
+    when it has none ("saw no sign of A, but conceded that B")."""
+    cuts = _assertion_cuts(text)
+    bounds = [0, *(c[0] for c in cuts), len(text)]
+    contrasted = [False, *(c[2] for c in cuts)]
+    pieces: list[tuple[int, int, Stance]] = []
+    for i in range(len(bounds) - 1):
+        a, b = bounds[i], bounds[i + 1]
+        a += len(text[a:b]) - len(text[a:b].lstrip(" ,;"))
+        b = a + len(text[a:b].rstrip(" ,;"))
+        pieces.append((a, b, stance_of(text[a:b])))
+    for i in range(1, len(pieces)):
+        if not contrasted[i]:
+            continue
+        (a0, b0, first), (a1, b1, second) = pieces[i - 1], pieces[i]
+        if second is Stance.NEUTRAL and first is not Stance.NEUTRAL:
+            pieces[i] = (a1, b1, _OPPOSITE[first])
+        elif second is not Stance.NEUTRAL:
+            pieces[i - 1] = (a0, b0, Stance.NEUTRAL)
+    return pieces
+
+
+def _speaker_stances(att: Attribution, sentence: Stance) -> dict[Speaker, Stance]:
+    """The stance of each speaker of a sentence that reports a claim inside its own ("the X's
+    claims that P failed to meet the standard", "as X has argued").
+
+    The reported claim's own words say where its speaker stands, not the sentence's verdict on
+    them; the sentence is its speaker's, and where it has no cue of its own but rejects the
+    claim it reports ("... that P failed to ..."), it takes the side opposite to that claim."""
+    if not att.content:
+        return {}
+    lex = stance_lexicon()
+    v0 = att.view.start
+    out: dict[Speaker, Stance] = {}
+    rejected: Stance | None = None
+    for sp in att.speakers:
+        span = att.content.get(sp)
+        if span is None:
+            continue
+        out[sp] = stance_of(att.view.masked[span[0] - v0 : span[1] - v0])
+        rest = att.view.masked[span[1] - v0 : att.end - v0].lstrip()
+        if out[sp] is not Stance.NEUTRAL and lex.rejecting.match(rest):
+            rejected = _OPPOSITE[out[sp]]
+    for sp in att.speakers:
+        if sp not in out:
+            out[sp] = rejected if rejected and sentence is Stance.NEUTRAL else sentence
+    return out
+
+
 def _question(c: Claim) -> bool:
     """The author's own question."""
     return c.modality == "authorial" and c.evidence.quote.rstrip(' "”’').endswith("?")
@@ -90,51 +196,62 @@ def extract_claims(
     for att in attributor.run(views):
         if att.view.headline or not _keep(att, ctx):
             continue
-        s, e = att.start, att.end
-        quote = ctx.raw[s:e]
-        pid = att.view.id
-        c_ids = sorted({m.concept_id for m in concepts_in.get(pid, []) if s <= m.start < e})
-        p_ids: list[tuple[str, Treatment]] = []
-        for m in precedents.mentions:
-            if m.passage_id == pid and m.start < e and s < m.end:
-                t = m.treatment  # read from this mention's own comparison language
-                if (m.precedent_id, t) not in p_ids:
-                    p_ids.append((m.precedent_id, t))
-        stance = stance_of(att.view.masked[s - att.view.start : e - att.view.start])
-        for n, speaker in enumerate(att.speakers):
-            parts: tuple[object, ...] = (
-                (ctx.doc.meta.id, s, e) if n == 0 else (ctx.doc.meta.id, s, e, speaker.id)
-            )
-            cid = content_id("claim", *parts)
-            if cid in seen:
-                continue
-            seen.add(cid)
-            about = sorted({m.actor_id for m in actors.in_span(s, e) if m.actor_id != speaker.id})
-            res.claims.append(
-                Claim(
-                    id=cid,
-                    doc_id=ctx.doc.meta.id,
-                    text=re.sub(r"\s+", " ", quote.replace("**", "")).strip(),
-                    speaker_id=speaker.id,
-                    stance=stance,
-                    evidence=Evidence(
-                        passage_id=pid,
-                        quote=quote,
-                        start=s,
-                        end=e,
-                        prefix=ctx.raw[max(0, s - 32) : s],
-                        suffix=ctx.raw[e : e + 32],
-                    ),
-                    # the document's voice beside a reported speaker ("..., prompting X to
-                    # question") speaks the main clause in its own right
-                    modality="authorial" if speaker == attributor.voice else "asserted",
-                    concept_ids=c_ids,
-                    precedent_ids=p_ids,
-                    about_ids=about,
+        masked = att.view.masked[att.start - att.view.start : att.end - att.view.start]
+        # one speaker's sentence may hold two assertions; a sentence shared by several
+        # speakers stays whole (each speaker's share of it is told apart by the speaker)
+        pieces = (
+            _assertions(masked)
+            if len(att.speakers) == 1
+            else [(0, len(masked), stance_of(masked))]
+        )
+        stances = _speaker_stances(att, pieces[0][2]) if len(pieces) == 1 else {}
+        for a, b, stance in pieces:
+            s, e = att.start + a, att.start + b
+            quote = ctx.raw[s:e]
+            pid = att.view.id
+            c_ids = sorted({m.concept_id for m in concepts_in.get(pid, []) if s <= m.start < e})
+            p_ids: list[tuple[str, Treatment]] = []
+            for m in precedents.mentions:
+                if m.passage_id == pid and m.start < e and s < m.end:
+                    t = m.treatment  # read from this mention's own comparison language
+                    if (m.precedent_id, t) not in p_ids:
+                        p_ids.append((m.precedent_id, t))
+            for n, speaker in enumerate(att.speakers):
+                parts: tuple[object, ...] = (
+                    (ctx.doc.meta.id, s, e) if n == 0 else (ctx.doc.meta.id, s, e, speaker.id)
                 )
-            )
-            res.speakers[cid] = speaker.name
-            res.speaker_labels[cid] = speaker.label
+                cid = content_id("claim", *parts)
+                if cid in seen:
+                    continue
+                seen.add(cid)
+                about = sorted(
+                    {m.actor_id for m in actors.in_span(s, e) if m.actor_id != speaker.id}
+                )
+                res.claims.append(
+                    Claim(
+                        id=cid,
+                        doc_id=ctx.doc.meta.id,
+                        text=re.sub(r"\s+", " ", quote.replace("**", "")).strip(),
+                        speaker_id=speaker.id,
+                        stance=stances.get(speaker, stance),
+                        evidence=Evidence(
+                            passage_id=pid,
+                            quote=quote,
+                            start=s,
+                            end=e,
+                            prefix=ctx.raw[max(0, s - 32) : s],
+                            suffix=ctx.raw[e : e + 32],
+                        ),
+                        # the document's voice beside a reported speaker ("..., prompting X
+                        # to question") speaks the main clause in its own right
+                        modality="authorial" if speaker == attributor.voice else "asserted",
+                        concept_ids=c_ids,
+                        precedent_ids=p_ids,
+                        about_ids=about,
+                    )
+                )
+                res.speakers[cid] = speaker.name
+                res.speaker_labels[cid] = speaker.label
     _argued_voice(res.claims)
     _argued_precedents(res.claims)
     res.claims = _drop_bare_narration(res.claims)

@@ -111,6 +111,13 @@ class StanceLexicon:
     after one is denied, as after a negator."""
     agreement: re.Pattern[str]
     rebuttal: re.Pattern[str]
+    second_assertions: re.Pattern[str] | None = None
+    """Where one speaker's sentence goes on to a second assertion if a reporting verb follows
+    (", but conceded that", ", despite arguing that")."""
+    second_complements: re.Pattern[str] | None = None
+    """Where a second clause of the same reporting verb opens ("... and that ...")."""
+    contrasts: re.Pattern[str] | None = None
+    """Which of those boundaries contrast the two halves ("but")."""
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -213,4 +220,15 @@ def stance_lexicon() -> StanceLexicon:
         topics=optional("topics"),
         agreement=words("agreement"),
         rebuttal=words("rebuttal"),
+        second_assertions=(
+            re.compile(_alternation(data["second_assertions"]), re.I)
+            if data.get("second_assertions")
+            else None
+        ),
+        second_complements=(
+            re.compile(_alternation(data["second_complements"]), re.I)
+            if data.get("second_complements")
+            else None
+        ),
+        contrasts=optional("contrasts"),
     )
