@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.types import Info
 
 from kb.config import Settings
-from kb.model import Label
+from kb.model import API_FIELDS, Label
 from kb.store import make_store
 from kb.store.base import GraphStore
 
@@ -71,7 +71,8 @@ def _store(info: Info) -> _Bounded:
 
 async def _prop(info: Info, label: str, node_id: str, prop: str) -> Any:
     # one round trip per field per object: the point of this schema
-    if label not in Label.__members__.values() or not prop.isidentifier():
+    # label and property spliced only from the model's allow-lists; the id is a parameter
+    if label not in Label.__members__.values() or prop not in API_FIELDS[Label(label)]:
         raise ValueError(f"not an allow-listed label or property: {label}.{prop}")
     rows = await _store(info).read(f"MATCH (n:{label} {{id: $id}}) RETURN n.{prop} AS v",
                                    {"id": node_id})
