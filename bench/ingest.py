@@ -92,16 +92,31 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
     files = list(ingest.iter_files([corpus]))
     done = 0
     started = time.perf_counter()
+    pid = server_pid(data_dir)
+    slice_docs = max(500, len(files) // 10)
+    slices: list[dict[str, float]] = []
+    mark = {"t": started, "main": self_cpu()[0], "store": proc_cpu(pid) if pid else None}
 
     def progress(_result: Any) -> None:
+        """Every tenth of the load: its rate, and the main process's and the store server's
+        CPU per document in that slice alone (does the cost of a write grow with the graph?)."""
         nonlocal done
         done += 1
-        if done % 500 == 0:
-            rate = done / (time.perf_counter() - started)
-            print(f"  ingested {done}/{len(files)} ({rate:.0f} docs/s)", file=sys.stderr,
-                  flush=True)
+        if done % slice_docs and done != len(files):
+            return
+        now, main_cpu = time.perf_counter(), self_cpu()[0]
+        store_cpu = proc_cpu(pid) if pid else None
+        n = done - (slices[-1]["done"] if slices else 0)
+        slices.append({
+            "done": done, "docs_per_s": n / (now - mark["t"]),
+            "main_cpu_ms": 1000 * (main_cpu - mark["main"]) / n,
+            "store_cpu_ms": (1000 * (store_cpu - mark["store"]) / n
+                             if store_cpu is not None and mark["store"] is not None else None),
+        })
+        mark.update(t=now, main=main_cpu, store=store_cpu)
+        print(f"  ingested {done}/{len(files)} ({done / (now - started):.0f} docs/s; this "
+              f"slice {slices[-1]['docs_per_s']:.0f} docs/s)", file=sys.stderr, flush=True)
 
-    pid = server_pid(data_dir)
     cpu0, server_cpu0 = self_cpu(), (proc_cpu(pid) if pid else None)
     report = await ingest.load_files(store, files, on_result=progress)
     wall = time.perf_counter() - started
@@ -128,6 +143,7 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
         "workers_peak_rss": workers_rss,
         "server_rss": server_mem.get("VmRSS"), "server_peak_rss": server_mem.get("VmHWM"),
         "store_bytes": neo4j_store_bytes() if neo4j else dir_bytes(data_dir),
+        "slices": slices,
     }
 
 

@@ -301,6 +301,16 @@ def _body(res: dict[str, Any], sizes: dict[str, Any], store: str, floor_cypher: 
     if "1000" in sizes and "10000" in sizes and not any(_reused(z) for z in sizes.values()):
         r = sizes["10000"]["ingest"]["wall_s"] / sizes["1000"]["ingest"]["wall_s"]
         out += ["", f"Ingestion time ratio 10k / 1k: **{r:.2f}** (linear would be 10)."]
+    for s, r in sizes.items():
+        slices = r["ingest"].get("slices") or []
+        if len(slices) > 1:
+            out += ["", f"The {int(s):,}-document load in slices: each slice's own rate, and "
+                    "the CPU per document the main process and the store server spent in it "
+                    "(a write cost that grows with the graph shows in the last column).", ""]
+            out += _table(["documents loaded", "slice docs/s", "main CPU ms/doc",
+                           "store CPU ms/doc"],
+                          [[f"{z['done']:,}", num(z["docs_per_s"], 1), num(z["main_cpu_ms"], 1),
+                            num(z.get("store_cpu_ms"), 1)] for z in slices])
     fails = [f for r in sizes.values() for f in r["ingest"].get("failures", [])]
     if fails:
         out += ["", "First failures:", "", *(f"- `{f}`" for f in fails[:5])]
