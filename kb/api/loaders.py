@@ -12,6 +12,10 @@ whatever the number of objects. A list of claims whose selection asks for their 
 documents or passages fetches those nodes in its own batch (see `kb.api.lookahead`); their
 fields then answer from the request's node cache without an awaitable each.
 
+`get` and `related` register a load when they are called and answer at once what the request
+already holds, so the resolvers built on them are `@batched` (see `kb.api.execution`): called for
+all the parents of a list before any is completed, awaited once.
+
 Node rows carry the properties the API reads (`kb.model.API_FIELDS`), not `properties(n)`: the
 bookkeeping ingestion keeps on a node (a document's contributions, an entity's support) never
 leaves the store.
@@ -22,10 +26,11 @@ serve one client's data to another or outlive a write.
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from strawberry.dataloader import DataLoader
@@ -58,7 +63,17 @@ class Item:
 
 
 UNKNOWN: Any = object()
-"""What `Loaders.cached` answers for a node this request has not fetched."""
+"""What the node cache answers for a node this request has not fetched."""
+
+T = TypeVar("T")
+
+
+def _now(load: Awaitable[T]) -> T | Awaitable[T]:
+    """The value of a load that has settled, else the load (awaiting it raises its error)."""
+    if (isinstance(load, Future) and load.done() and not load.cancelled()
+            and load.exception() is None):
+        return load.result()
+    return load
 
 
 class Loaders:
@@ -73,9 +88,13 @@ class Loaders:
         self.lookahead: dict[Hashable, Any] = {}
         """What `kb.api.lookahead` learnt of this request's selections, per field of the query."""
 
-    def cached(self, node_id: str) -> Row | None:
-        """A node already fetched in this request (None if it does not exist), else UNKNOWN."""
-        return self._known.get(node_id, UNKNOWN)
+    def get(self, node_id: str) -> Row | Awaitable[Row | None] | None:
+        """A node's row (None if there is none) when this request fetched it, else the
+        awaitable of its load, registered now."""
+        if label_of(node_id) is None:
+            return None
+        row = self._known.get(node_id, UNKNOWN)
+        return _now(self.nodes.load(node_id)) if row is UNKNOWN else row
 
     async def prefetch(self, props: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> None:
         """Fetch, in one batch, the nodes named by `keys` of these property maps."""
@@ -96,10 +115,11 @@ class Loaders:
     async def many(self, ids: list[str]) -> list[Row | None]:
         return list(await self.nodes.load_many(ids))
 
-    async def related(self, parent_id: str, spec: RelSpec | str, value: str | None,
-                      first: int, prefetch: tuple[str, ...] = ()) -> list[Item]:
-        """Related items of one parent; parents asking the same question share one query.
-        `prefetch` names properties of the items whose nodes the batch fetches too."""
+    def related(self, parent_id: str, spec: RelSpec | str, value: str | None, first: int,
+                prefetch: tuple[str, ...] = ()) -> list[Item] | Awaitable[list[Item]]:
+        """Related items of one parent, or the awaitable of their load, registered now; parents
+        asking the same question share one query. `prefetch` names properties of the items
+        whose nodes the batch fetches too."""
         key = (spec, value, first, prefetch)
         loader = self._related.get(key)
         if loader is None:
@@ -107,7 +127,7 @@ class Loaders:
                 return await self._load_related(ids, *_k)
 
             loader = self._related[key] = DataLoader(load)
-        return await loader.load(parent_id)
+        return _now(loader.load(parent_id))
 
     async def page(self, text: str, params: dict[str, Any], parent_id: str) -> Row | None:
         """One parent's row of a relationship connection page statement (`read.rel_page`);

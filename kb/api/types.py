@@ -6,12 +6,17 @@ global ids: `node(id:)` finds the label from the prefix, and a researcher can re
 id without decoding base64.
 
 Every relationship field goes through the request's DataLoaders (see `kb.api.loaders`), so a
-list of parents costs one query per field, not one per parent.
+list of parents costs one query per field, not one per parent. The list relationship fields and
+the fields answered by a node whose id the parent holds are plain `@batched` functions (see
+`kb.api.execution`): they register their load when called and return the answer, or an
+awaitable of it, so the executor calls them for a whole list of parents and waits once, and
+the parents are completed without an awaitable each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -26,6 +31,7 @@ from kb.api.enums import (
     Stance,
     Treatment,
 )
+from kb.api.execution import batched
 from kb.api.filters import (
     ActorConnectionSort,
     ActorEventsWhere,
@@ -43,7 +49,7 @@ from kb.api.filters import (
     PrecedentConnectionSort,
 )
 from kb.api.limits import check_first
-from kb.api.loaders import UNKNOWN, Item, Loaders, RelSpec
+from kb.api.loaders import Item, RelSpec
 from kb.api.lookahead import claim_nodes
 from kb.api.relationships import (
     CitationProperties,
@@ -77,39 +83,62 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-async def _related(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
-                   first: int = REL_DEFAULT, prefetch: tuple[str, ...] = ()) -> list[Item]:
+def _then(loads: list[Any], make: Callable[..., Any]) -> Any:
+    """`make(*values)` of these loads' values: at once when every one has its value (as
+    `Loaders.get`/`related` answer once the request holds it), else an awaitable of it.
+
+    Resolvers returning this are plain functions whose answer is either the object or an
+    awaitable; graphql-core (or `kb.api.execution`, for a list) awaits the latter.
+    """
+    if not any(isinstance(v, Awaitable) for v in loads):
+        return make(*loads)
+    return _later(loads, make)
+
+
+async def _later(loads: list[Any], make: Callable[..., Any]) -> Any:
+    return make(*[await v if isinstance(v, Awaitable) else v for v in loads])
+
+
+def _related(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
+             first: int = REL_DEFAULT,
+             prefetch: tuple[str, ...] = ()) -> list[Item] | Awaitable[list[Item]]:
     check_first(first)
     if isinstance(value, Enum):
         value = value.value
-    return await info.context.loaders.related(parent, spec, value, first, prefetch)
+    return info.context.loaders.related(parent, spec, value, first, prefetch)
 
 
-async def _claims(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
-                  first: int = REL_DEFAULT) -> list[Claim]:
+def _items(info: Info, parent: str, spec: RelSpec | str, make: Callable[[Item], Any],
+           value: Any = None, first: int = REL_DEFAULT, prefetch: tuple[str, ...] = ()) -> Any:
+    """The related items of a parent, each made into its object by `make`."""
+    return _then([_related(info, parent, spec, value, first, prefetch)],
+                 lambda items: [make(i) for i in items])
+
+
+def _claims(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
+            first: int = REL_DEFAULT) -> Any:
     """A claim list, fetched with the nodes its selection asks for next."""
-    items = await _related(info, parent, spec, value, first, claim_nodes(info))
-    return [Claim.from_props(i.props) for i in items]
+    return _items(info, parent, spec, _claim, value, first, claim_nodes(info))
+
+
+def _claim(item: Item) -> Claim:
+    return Claim.from_props(item.props)
+
+
+def _passage(item: Item) -> Passage:
+    return Passage.from_props(item.props)
+
+
+def _actor(item: Item) -> Actor:
+    return Actor.from_props(item.props)
 
 
 def _node(info: Info, node_id: Any) -> Any:
     """The node of an id the parent holds: answered at once when this request already fetched
-    it (no awaitable, no task), else loaded through the request's DataLoader.
-
-    Resolvers calling this are plain functions that return either the object or an awaitable;
-    graphql-core awaits the latter.
-    """
+    it (no awaitable, no task), else loaded through the request's DataLoader."""
     if not isinstance(node_id, str):
         return None
-    loaders = info.context.loaders
-    row = loaders.cached(node_id)
-    if row is not UNKNOWN:
-        return to_node(row)
-    return _load_node(loaders, node_id)
-
-
-async def _load_node(loaders: Loaders, node_id: str) -> Any:
-    return to_node(await loaders.node(node_id))
+    return _then([info.context.loaders.get(node_id)], to_node)
 
 
 @strawberry.interface(description="Relay global object identification. The id is the model's "
@@ -143,13 +172,14 @@ class Document(Node):
                    source=p.get("source"), description=p.get("description"))
 
     @strawberry.field(description="Sentences of the document, in order.")
-    async def passages(self, info: Info, first: int = 100) -> list[Passage]:
-        items = await _related(info, self.id, _S["doc_passages"], first=first)
-        return [Passage.from_props(i.props) for i in items]
+    @batched
+    def passages(self, info: Info, first: int = 100) -> list[Passage]:
+        return _items(info, self.id, _S["doc_passages"], _passage, first=first)
 
     @strawberry.field(description="Claims reported in the document, in text order.")
-    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, "claims_by_document", first=first)
+    @batched
+    def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, "claims_by_document", first=first)
 
     @strawberry.field(description="Claims reported in the document. " + _CONN)
     async def claims_connection(
@@ -162,15 +192,20 @@ class Document(Node):
             DocumentClaimsConnection, DocumentClaimsRelationship, Claim.from_props)
 
     @strawberry.field(description="Outlets that published the document or that it cites.")
-    async def outlets(self, info: Info, relation: OutletRelation | None = None,
-                      first: int = REL_DEFAULT) -> list[Outlet]:
+    @batched
+    def outlets(self, info: Info, relation: OutletRelation | None = None,
+                first: int = REL_DEFAULT) -> list[Outlet]:
         kinds = [relation] if relation else list(OutletRelation)
-        out: dict[str, Outlet] = {}
-        for kind in kinds:
-            items = await _related(info, self.id, _S[f"doc_{kind.value}"], first=first)
-            for i in items:  # an outlet that published the document and is cited: once
-                out.setdefault(i.id, Outlet.from_props(i.props))
-        return list(out.values())[:first]
+
+        def make(*lists: list[Item]) -> list[Outlet]:
+            out: dict[str, Outlet] = {}
+            for items in lists:
+                for i in items:  # an outlet that published the document and is cited: once
+                    out.setdefault(i.id, Outlet.from_props(i.props))
+            return list(out.values())[:first]
+
+        return _then([_related(info, self.id, _S[f"doc_{kind.value}"], first=first)
+                      for kind in kinds], make)
 
     @strawberry.field(description="Outlets that published the document or that it cites, the "
                       "relation on the edge, each (outlet, relation) once. " + _CONN)
@@ -198,12 +233,14 @@ class Passage(Node):
                    index=p.get("index"), _doc=p.get("doc"))
 
     @strawberry.field
+    @batched
     def document(self, info: Info) -> Document | None:
         return _node(info, self._doc)
 
     @strawberry.field(description="Claims evidenced by this passage.")
-    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, _S["passage_claims"], first=first)
+    @batched
+    def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["passage_claims"], first=first)
 
 
 @strawberry.type(description="A person, organisation, state or group.")
@@ -217,8 +254,9 @@ class Actor(Agent):
                    aliases=_str_list(p.get("aliases")))
 
     @strawberry.field(description="Claims the actor asserted.")
-    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, _S["actor_claims"], first=first)
+    @batched
+    def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["actor_claims"], first=first)
 
     @strawberry.field(description="Claims the actor asserted. " + _CONN)
     async def claims_connection(
@@ -231,11 +269,12 @@ class Actor(Agent):
             ActorClaimsConnection, ActorClaimsRelationship, Claim.from_props)
 
     @strawberry.field(description="Events the actor took part in, with the role, by date.")
-    async def events(self, info: Info, role: str | None = None,
-                     first: int = REL_DEFAULT) -> list[Participation]:
-        items = await _related(info, self.id, _S["actor_events"], role, first)
-        return [Participation(actor=self, event=Event.from_props(i.props),
-                              role=i.rel.get("role")) for i in items]
+    @batched
+    def events(self, info: Info, role: str | None = None,
+               first: int = REL_DEFAULT) -> list[Participation]:
+        return _items(info, self.id, _S["actor_events"],
+                      lambda i: Participation(actor=self, event=Event.from_props(i.props),
+                                              role=i.rel.get("role")), role, first)
 
     @strawberry.field(description="Events the actor took part in, the role on the edge. " + _CONN)
     async def events_connection(
@@ -248,29 +287,29 @@ class Actor(Agent):
             ActorEventsConnection, ActorEventsRelationship, Event.from_props)
 
     @strawberry.field(description="Groups or states the actor is a member of.")
-    async def member_of(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        return await self._actors(info, "actor_member_of", first)
+    @batched
+    def member_of(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        return _items(info, self.id, _S["actor_member_of"], _actor, first=first)
 
     @strawberry.field(description="Organisations, groups or states the actor leads.")
-    async def leads(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        return await self._actors(info, "actor_leads", first)
+    @batched
+    def leads(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        return _items(info, self.id, _S["actor_leads"], _actor, first=first)
 
     @strawberry.field(description="The actor's leaders (for an organisation, group or state).")
-    async def led_by(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        return await self._actors(info, "actor_led_by", first)
+    @batched
+    def led_by(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        return _items(info, self.id, _S["actor_led_by"], _actor, first=first)
 
     @strawberry.field(description="The actor's members (for an organisation, group or state).")
-    async def members(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        return await self._actors(info, "actor_members", first)
-
-    async def _actors(self, info: Info, spec: str, first: int) -> list[Actor]:
-        items = await _related(info, self.id, _S[spec], first=first)
-        return [Actor.from_props(i.props) for i in items]
+    @batched
+    def members(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        return _items(info, self.id, _S["actor_members"], _actor, first=first)
 
     @strawberry.field(description="Passages that mention the actor.")
-    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
-        items = await _related(info, self.id, _S["actor_mentions"], first=first)
-        return [Passage.from_props(i.props) for i in items]
+    @batched
+    def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        return _items(info, self.id, _S["actor_mentions"], _passage, first=first)
 
 
 @strawberry.type(description="A legal concept, doctrine, standard or instrument.")
@@ -287,9 +326,10 @@ class Concept(Node):
 
     @strawberry.field(description="Claims that invoke the concept; `stance` is the claim's "
                       "stance toward the concept's application.")
-    async def claims(self, info: Info, stance: InvocationStance | None = None,
-                     first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, _S["concept_claims"], stance, first)
+    @batched
+    def claims(self, info: Info, stance: InvocationStance | None = None,
+               first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["concept_claims"], stance, first)
 
     @strawberry.field(description="Claims that invoke the concept, the invocation's stance on "
                       "the edge. " + _CONN)
@@ -303,19 +343,22 @@ class Concept(Node):
             ConceptClaimsConnection, ConceptClaimsRelationship, Claim.from_props)
 
     @strawberry.field(description="Related concepts of the legal ontology, both directions.")
-    async def related(self, info: Info, kind: str | None = None,
-                      first: int = REL_DEFAULT) -> list[ConceptRelation]:
-        out = await _related(info, self.id, _S["concept_related_out"], kind, first)
-        inc = await _related(info, self.id, _S["concept_related_in"], kind, first)
-        return ([ConceptRelation(concept=Concept.from_props(i.props), kind=i.rel.get("kind"),
-                                 outgoing=True) for i in out]
-                + [ConceptRelation(concept=Concept.from_props(i.props), kind=i.rel.get("kind"),
-                                   outgoing=False) for i in inc])
+    @batched
+    def related(self, info: Info, kind: str | None = None,
+                first: int = REL_DEFAULT) -> list[ConceptRelation]:
+        def make(out: list[Item], inc: list[Item]) -> list[ConceptRelation]:
+            return ([ConceptRelation(concept=Concept.from_props(i.props),
+                                     kind=i.rel.get("kind"), outgoing=True) for i in out]
+                    + [ConceptRelation(concept=Concept.from_props(i.props),
+                                       kind=i.rel.get("kind"), outgoing=False) for i in inc])
+
+        return _then([_related(info, self.id, _S["concept_related_out"], kind, first),
+                      _related(info, self.id, _S["concept_related_in"], kind, first)], make)
 
     @strawberry.field(description="Passages that mention the concept.")
-    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
-        items = await _related(info, self.id, _S["concept_mentions"], first=first)
-        return [Passage.from_props(i.props) for i in items]
+    @batched
+    def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        return _items(info, self.id, _S["concept_mentions"], _passage, first=first)
 
 
 @strawberry.type(description="An earlier episode that arguments compare an action to.")
@@ -331,12 +374,13 @@ class Precedent(Node):
                    summary=p.get("summary"), aliases=_str_list(p.get("aliases")))
 
     @strawberry.field(description="Claims citing the precedent, with how they treat it.")
-    async def cited_by(self, info: Info, treatment: Treatment | None = None,
-                       first: int = REL_DEFAULT) -> list[Citation]:
-        items = await _related(info, self.id, _S["precedent_cited_by"], treatment, first,
-                               claim_nodes(info, "claim"))
-        return [Citation(claim=Claim.from_props(i.props), precedent=self,
-                         treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
+    @batched
+    def cited_by(self, info: Info, treatment: Treatment | None = None,
+                 first: int = REL_DEFAULT) -> list[Citation]:
+        return _items(info, self.id, _S["precedent_cited_by"],
+                      lambda i: Citation(claim=Claim.from_props(i.props), precedent=self,
+                                         treatment=_enum(Treatment, i.rel.get("treatment"))),
+                      treatment, first, claim_nodes(info, "claim"))
 
     @strawberry.field(description="Claims citing the precedent, the treatment on the edge. "
                       " " + _CONN)
@@ -350,9 +394,9 @@ class Precedent(Node):
             PrecedentCitedByConnection, PrecedentCitedByRelationship, Claim.from_props)
 
     @strawberry.field(description="Passages that mention the precedent.")
-    async def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
-        items = await _related(info, self.id, _S["precedent_mentions"], first=first)
-        return [Passage.from_props(i.props) for i in items]
+    @batched
+    def mentions(self, info: Info, first: int = REL_DEFAULT) -> list[Passage]:
+        return _items(info, self.id, _S["precedent_mentions"], _passage, first=first)
 
 
 @strawberry.type(description="Something that happened, with a date when one is known.")
@@ -371,11 +415,12 @@ class Event(Node):
                    date_text=p.get("date_text"), date_precision=p.get("date_precision"))
 
     @strawberry.field(description="Actors that took part, with their role.")
-    async def participants(self, info: Info, role: str | None = None,
-                           first: int = REL_DEFAULT) -> list[Participation]:
-        items = await _related(info, self.id, _S["event_participants"], role, first)
-        return [Participation(actor=Actor.from_props(i.props), event=self,
-                              role=i.rel.get("role")) for i in items]
+    @batched
+    def participants(self, info: Info, role: str | None = None,
+                     first: int = REL_DEFAULT) -> list[Participation]:
+        return _items(info, self.id, _S["event_participants"],
+                      lambda i: Participation(actor=Actor.from_props(i.props), event=self,
+                                              role=i.rel.get("role")), role, first)
 
     @strawberry.field(description="Actors that took part, the role on the edge. " + _CONN)
     async def participants_connection(
@@ -388,8 +433,9 @@ class Event(Node):
             EventParticipantsConnection, EventParticipantsRelationship, Actor.from_props)
 
     @strawberry.field(description="Claims about the event.")
-    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, _S["event_claims"], first=first)
+    @batched
+    def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["event_claims"], first=first)
 
     @strawberry.field(description="Claims about the event. " + _CONN)
     async def claims_connection(
@@ -411,8 +457,9 @@ class Outlet(Agent):
         return cls(id=p["id"], name=p.get("name") or p["id"], domain=p.get("domain"))
 
     @strawberry.field(description="Claims the outlet asserted (\"NBC News reported ...\").")
-    async def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await _claims(info, self.id, _S["outlet_claims"], first=first)
+    @batched
+    def claims(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["outlet_claims"], first=first)
 
     @strawberry.field(description="Claims the outlet asserted. " + _CONN)
     async def claims_connection(
@@ -436,10 +483,12 @@ class Evidence:
     _passage: strawberry.Private[str | None]
 
     @strawberry.field
+    @batched
     def document(self, info: Info) -> Document | None:
         return _node(info, self._doc)
 
     @strawberry.field(description="The sentence that contains the quote.")
+    @batched
     def passage(self, info: Info) -> Passage | None:
         return _node(info, self._passage)
 
@@ -458,6 +507,7 @@ class Claim(Node):
                    modality=p.get("modality"), _props=p)
 
     @strawberry.field(description="Who asserted it (an actor or an outlet).")
+    @batched
     def speaker(self, info: Info) -> Agent | None:
         return _node(info, self._props.get("speaker"))
 
@@ -469,14 +519,16 @@ class Claim(Node):
                         _passage=p.get("passage"))
 
     @strawberry.field(description="The document that reports the claim.")
+    @batched
     def document(self, info: Info) -> Document | None:
         return _node(info, self._props.get("doc"))
 
     @strawberry.field(description="Concepts the claim invokes.")
-    async def concepts(self, info: Info, stance: InvocationStance | None = None,
-                       first: int = REL_DEFAULT) -> list[Concept]:
-        items = await _related(info, self.id, _S["claim_concepts"], stance, first)
-        return [Concept.from_props(i.props) for i in items]
+    @batched
+    def concepts(self, info: Info, stance: InvocationStance | None = None,
+                 first: int = REL_DEFAULT) -> list[Concept]:
+        return _items(info, self.id, _S["claim_concepts"],
+                      lambda i: Concept.from_props(i.props), stance, first)
 
     @strawberry.field(description="Concepts the claim invokes, the invocation's stance on the "
                       "edge. " + _CONN)
@@ -490,11 +542,13 @@ class Claim(Node):
             ClaimConceptsConnection, ClaimConceptsRelationship, Concept.from_props)
 
     @strawberry.field(description="Precedents the claim cites, with its treatment of each.")
-    async def precedents(self, info: Info, treatment: Treatment | None = None,
-                         first: int = REL_DEFAULT) -> list[Citation]:
-        items = await _related(info, self.id, _S["claim_precedents"], treatment, first)
-        return [Citation(claim=self, precedent=Precedent.from_props(i.props),
-                         treatment=_enum(Treatment, i.rel.get("treatment"))) for i in items]
+    @batched
+    def precedents(self, info: Info, treatment: Treatment | None = None,
+                   first: int = REL_DEFAULT) -> list[Citation]:
+        return _items(info, self.id, _S["claim_precedents"],
+                      lambda i: Citation(claim=self, precedent=Precedent.from_props(i.props),
+                                         treatment=_enum(Treatment, i.rel.get("treatment"))),
+                      treatment, first)
 
     @strawberry.field(description="Precedents the claim cites, the treatment on the edge. " + _CONN)
     async def precedents_connection(
@@ -507,34 +561,36 @@ class Claim(Node):
             ClaimPrecedentsConnection, ClaimPrecedentsRelationship, Precedent.from_props)
 
     @strawberry.field(description="Claims this claim supports.")
-    async def supports(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await self._claims(info, "claim_supports", first)
+    @batched
+    def supports(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["claim_supports"], first=first)
 
     @strawberry.field(description="Claims that support this claim.")
-    async def supported_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await self._claims(info, "claim_supported_by", first)
+    @batched
+    def supported_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["claim_supported_by"], first=first)
 
     @strawberry.field(description="Claims this claim attacks (contradicts).")
-    async def attacks(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await self._claims(info, "claim_attacks", first)
+    @batched
+    def attacks(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["claim_attacks"], first=first)
 
     @strawberry.field(description="Claims that attack (contradict) this claim.")
-    async def attacked_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
-        return await self._claims(info, "claim_attacked_by", first)
+    @batched
+    def attacked_by(self, info: Info, first: int = REL_DEFAULT) -> list[Claim]:
+        return _claims(info, self.id, _S["claim_attacked_by"], first=first)
 
     @strawberry.field(description="Events the claim is about (those its sentence names).")
-    async def about(self, info: Info, first: int = REL_DEFAULT) -> list[Event]:
-        items = await _related(info, self.id, _S["claim_about"], first=first)
-        return [Event.from_props(i.props) for i in items]
+    @batched
+    def about(self, info: Info, first: int = REL_DEFAULT) -> list[Event]:
+        return _items(info, self.id, _S["claim_about"], lambda i: Event.from_props(i.props),
+                      first=first)
 
     @strawberry.field(description="Actors the claim is about (named in its words; not its "
                       "speaker).")
-    async def about_actors(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
-        items = await _related(info, self.id, _S["claim_about_actors"], first=first)
-        return [Actor.from_props(i.props) for i in items]
-
-    async def _claims(self, info: Info, spec: str, first: int) -> list[Claim]:
-        return await _claims(info, self.id, _S[spec], first=first)
+    @batched
+    def about_actors(self, info: Info, first: int = REL_DEFAULT) -> list[Actor]:
+        return _items(info, self.id, _S["claim_about_actors"], _actor, first=first)
 
 
 @strawberry.type(description="An actor's part in an event.")
