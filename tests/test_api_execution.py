@@ -130,6 +130,18 @@ class Part:
         return ".".join(str(p) for p in info.path.as_list())
 
     @strawberry.field
+    def me(self) -> Part:
+        return self
+
+    @strawberry.field
+    def nobody(self) -> Part:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    def maybe(self) -> Part | None:
+        return None if self.n == 1 else Part(n=self.n * 100)
+
+    @strawberry.field
     async def later(self, info: Info) -> int:  # loads once started: its list is not held back
         return await info.context["loader"].load(self.n + 100)
 
@@ -159,6 +171,8 @@ PARTS = """{
   parts { n double here a: checked b: checked(limit: 1) }
   holders { part { double here } parts { double checked(limit: 5) here } }
   fragile { n strict double }
+  selves: parts { me { n me { double } } maybe { n double } }
+  nobodies: fragile { nobody { n } }
   mixed: holders { parts { double later } }
 }"""
 

@@ -39,6 +39,12 @@ would load once started), so awaiting them one after the other still sends one s
 DataLoader, as resolving the items one by one did; its errors, raised or awaited, are reported
 where graphql-core would report them, at the field's path, when the field is completed.
 
+Objects are completed without graphql-core's generic steps where they are pure overhead: a
+field set's definitions and plans are looked up once per request (not once per object and
+field), a plain leaf gets no path unless it must report an error, a `str` of a String or ID is
+output as it is, and an object value (of a non-abstract type, with no deferred fragment) goes
+straight to its fields. Errors, paths and the awaiting of awaitable fields are graphql-core's.
+
 All fast paths are off when a schema extension wraps resolvers (a `resolve` hook) or the schema
 has exception handlers: those must see every field.
 """
@@ -52,16 +58,19 @@ from typing import Any, TypeVar
 
 from graphql import (
     GraphQLField,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
@@ -91,6 +100,9 @@ class _Call:
     field: StrawberryField
     has_args: bool
     batched: bool
+    object_type: GraphQLObjectType | None
+    """The field's type when it is an object type (maybe non-null): its value is completed
+    without `complete_value`'s dispatch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +118,9 @@ class _Object:
 _Step = tuple[str, Any, GraphQLField, "_Call | _Object"]
 """A field of a list's items that `FastLeaves.complete_list_value` looks at: its response name,
 field group, definition and plan."""
+
+_Field = tuple[str, Any, "GraphQLField | None", Any]
+"""A field of a field set: its response name, field group, definition and plan."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,7 +146,7 @@ def _plan(field_def: GraphQLField) -> Any:
     if not isinstance(definition, StrawberryField):
         return _NO_PLAN
     if not getattr(field_def.resolve, "_is_default", False):
-        return _call_plan(definition)
+        return _call_plan(field_def, definition)
     if field_def.args or definition.default_resolver is not getattr:
         return _NO_PLAN
     kind: Any = field_def.type
@@ -153,15 +168,16 @@ def _plan(field_def: GraphQLField) -> Any:
     return _Leaf(definition.python_name, kind, non_null, is_list, items_non_null)
 
 
-def _call_plan(definition: StrawberryField) -> Any:
+def _call_plan(field_def: GraphQLField, definition: StrawberryField) -> Any:
     resolver = definition.base_resolver
     if (resolver is None or definition.extensions or resolver.self_parameter is None
             or resolver.root_parameter is not None or resolver.parent_parameter is not None):
         return _NO_PLAN
     info = resolver.info_parameter
+    held = _unwrap(field_def.type, lists=False)
     return _Call(resolver.wrapped_func, info.name if info is not None else None, definition,
-                 bool(definition.arguments),
-                 getattr(resolver.wrapped_func, "_kb_batched", False))
+                 bool(definition.arguments), getattr(resolver.wrapped_func, "_kb_batched", False),
+                 held if isinstance(held, GraphQLObjectType) else None)
 
 
 def _unwrap(kind: Any, lists: bool = True) -> Any:
@@ -186,10 +202,16 @@ def _held(source: Any, attr: str) -> Any:
         return None
 
 
+_STRINGS = (GraphQLString, GraphQLID)
+"""Scalars whose output of a `str` is the str itself (`serialize_string`, `serialize_id`)."""
+
+
 def _coerce(leaf: GraphQLLeafType, value: Any, non_null: bool) -> Any:
     """The coerced value, or Undefined when graphql-core must report an error."""
     if value is None:
         return Undefined if non_null else None
+    if type(value) is str and leaf in _STRINGS:
+        return value
     coerced = leaf.coerce_output_value(value)
     return Undefined if coerced is None or coerced is Undefined else coerced
 
@@ -210,12 +232,91 @@ class FastLeaves(StrawberryGraphQLCoreExecutionContext):
         self._arguments: dict[tuple[int, ...], tuple[Any, dict[str, Any]]] = {}
         """Converted arguments per place in the query (the ids of its field nodes, which are
         kept with them), for this request's variables."""
-        self._batches: dict[tuple[GraphQLObjectType, int], tuple[Any, list[_Step]]] = {}
+        self._batches: dict[tuple[GraphQLObjectType, int], tuple[Any, list[_Step] | None]] = {}
         """Per item type and field group of a list (kept with its steps): where its batched
         fields are."""
+        self._fields: dict[tuple[GraphQLObjectType, int], tuple[Any, list[_Field]]] = {}
+        """Per parent type and grouped field set (kept with it): each field's response name,
+        field group, definition and plan."""
         self._called: dict[tuple[int, int], list[Any]] = {}
         """What a batched resolver answered ahead of completion, [info, result or error], per
         field group (graphql-core keeps the groups for the request) and parent."""
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any,
+                       path: Path | None, grouped_field_set: Any,
+                       position_context: Any) -> Any:
+        """graphql-core's, with each field's definition and plan looked up once per field set,
+        and a plain leaf answered without a path of its own (one is made when graphql-core
+        must report an error)."""
+        if not self._fast or position_context is not None:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                          position_context)
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        is_awaitable = self.is_awaitable
+        try:
+            for name, group, field_def, plan in self._field_plans(parent_type,
+                                                                  grouped_field_set):
+                if type(plan) is _Leaf:
+                    value = self._leaf(plan, source_value)
+                    if value is not Undefined:
+                        results[name] = value
+                        continue
+                field_path = Path(path, name, parent_type.name)
+                if type(plan) is _Call:
+                    result = self._call(plan, field_def, parent_type, source_value, group,
+                                        field_path, position_context)
+                else:
+                    result = super().execute_field(parent_type, source_value, group,
+                                                   field_path, position_context)
+                if result is not Undefined:
+                    results[name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(name)
+        except Exception:
+            if awaitable_fields:  # settle the other fields' awaitables, as graphql-core does
+                self.settle_in_background([results[f] for f in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return self._await_fields(results, awaitable_fields)
+
+    def _field_plans(self, parent_type: GraphQLObjectType,
+                     grouped_field_set: Any) -> list[_Field]:
+        key = (parent_type, id(grouped_field_set))
+        known = self._fields.get(key)
+        if known is None:
+            planned = []
+            for name, group in grouped_field_set.items():
+                field_def = self.schema.get_field(parent_type, group[0].node.name.value)
+                plan = self._plan_of(field_def) if field_def is not None else _NO_PLAN
+                planned.append((name, group, field_def, plan))
+            known = self._fields[key] = (grouped_field_set, planned)
+        return known[1]
+
+    @staticmethod
+    async def _await_fields(results: dict[str, Any], awaitable_fields: list[str]) -> Any:
+        if len(awaitable_fields) == 1:
+            field = awaitable_fields[0]
+            results[field] = await results[field]
+        else:
+            awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+            results.update(zip(awaitable_fields, awaited, strict=True))
+        return results
+
+    def complete_object_value(self, return_type: GraphQLObjectType, field_details_list: Any,
+                              info: Any, path: Path, result: Any, position_context: Any) -> Any:
+        """graphql-core's, without its intermediate calls when the value is of the type and
+        no fragment is deferred."""
+        if self._fast and position_context is None:
+            is_type_of = return_type.is_type_of
+            if is_type_of is None or is_type_of(result, info) is True:
+                grouped, defers, _forbidden = self.collect_subfields(return_type,
+                                                                     field_details_list)
+                if not defers:
+                    return self.execute_fields(return_type, result, path, grouped, None)
+        return super().complete_object_value(return_type, field_details_list, info, path,
+                                              result, position_context)
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any,
                       field_details_list: Any, path: Path, position_context: Any) -> Any:
@@ -256,8 +357,13 @@ class FastLeaves(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(result):
                 return self.complete_awaitable_value(return_type, field_details_list, info,
                                                      path, result, position_context)
-            completed = self.complete_value(return_type, field_details_list, info, path, result,
-                                            position_context)
+            if (plan.object_type is not None and result is not None
+                    and result is not Undefined and not isinstance(result, Exception)):
+                completed = self.complete_object_value(plan.object_type, field_details_list,
+                                                       info, path, result, position_context)
+            else:
+                completed = self.complete_value(return_type, field_details_list, info, path,
+                                                result, position_context)
             if self.is_awaitable(completed):
                 return self._await_completed(completed, return_type, field_details_list, path)
         except Exception as raw_error:

@@ -16,7 +16,8 @@ the parents are completed without an awaitable each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from asyncio import Future
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -90,18 +91,19 @@ def _then(loads: list[Any], make: Callable[..., Any]) -> Any:
     Resolvers returning this are plain functions whose answer is either the object or an
     awaitable; graphql-core (or `kb.api.execution`, for a list) awaits the latter.
     """
-    if not any(isinstance(v, Awaitable) for v in loads):
-        return make(*loads)
-    return _later(loads, make)
+    for load in loads:
+        if isinstance(load, Future):
+            return _later(loads, make)
+    return make(*loads)
 
 
 async def _later(loads: list[Any], make: Callable[..., Any]) -> Any:
-    return make(*[await v if isinstance(v, Awaitable) else v for v in loads])
+    return make(*[await v if isinstance(v, Future) else v for v in loads])
 
 
 def _related(info: Info, parent: str, spec: RelSpec | str, value: Any = None,
              first: int = REL_DEFAULT,
-             prefetch: tuple[str, ...] = ()) -> list[Item] | Awaitable[list[Item]]:
+             prefetch: tuple[str, ...] = ()) -> list[Item] | Future[list[Item]]:
     check_first(first)
     if isinstance(value, Enum):
         value = value.value
@@ -138,7 +140,18 @@ def _node(info: Info, node_id: Any) -> Any:
     it (no awaitable, no task), else loaded through the request's DataLoader."""
     if not isinstance(node_id, str):
         return None
-    return _then([info.context.loaders.get(node_id)], to_node)
+    loaders = info.context.loaders
+    made = loaders.objects.get(node_id)
+    if made is not None:
+        return made
+
+    def make(row: dict[str, Any] | None) -> Any:
+        made = to_node(row)
+        if made is not None:
+            loaders.objects[node_id] = made
+        return made
+
+    return _then([loaders.get(node_id)], make)
 
 
 @strawberry.interface(description="Relay global object identification. The id is the model's "
