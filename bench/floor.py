@@ -420,50 +420,48 @@ FACETS = ("bySpeaker", "byStance", "byConcept", "byPrecedent", "byTreatment", "b
 
 FACET_STATEMENTS = {
     'bySpeaker': (
-        'MATCH (s)-[:ASSERTS]->(n:Claim) WITH s.id AS key, s.name AS label, n WITH key, '
-        "label, count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'bySpeaker' AS "
-        'facet, key, label, count ORDER BY count DESC, key LIMIT $limit'
+        'MATCH (n:Claim) WITH n.speaker AS sid, count(n) AS count WHERE sid IS NOT NULL '
+        'OPTIONAL MATCH (a:Actor {id: sid}) OPTIONAL MATCH (o:Outlet {id: sid}) WITH '
+        'coalesce(a, o) AS s, count WITH s.id AS key, s.name AS label, count WHERE key IS '
+        "NOT NULL RETURN 'bySpeaker' AS facet, key, label, count ORDER BY count DESC, key "
+        'LIMIT $limit'
     ),
     'byStance': (
-        'MATCH (n:Claim) WITH n.stance AS key, n.stance AS label, n WITH key, label, '
-        "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'byStance' AS facet, "
-        'key, label, count ORDER BY count DESC, key LIMIT $limit'
+        'MATCH (n:Claim) WITH n.stance AS key, count(n) AS count WITH key, key AS label, count '
+        "WHERE key IS NOT NULL RETURN 'byStance' AS facet, key, label, count ORDER BY count "
+        'DESC, key LIMIT $limit'
     ),
     'byConcept': (
-        'MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x.id AS key, x.name AS label, n '
-        'WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN '
-        "'byConcept' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit"
+        'MATCH (n:Claim)-[:INVOKES]->(x:Concept) WITH x, count(DISTINCT n) AS count WITH x.id '
+        "AS key, x.name AS label, count WHERE key IS NOT NULL RETURN 'byConcept' AS facet, key,"
+        ' label, count ORDER BY count DESC, key LIMIT $limit'
     ),
     'byPrecedent': (
-        'MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) WITH x.id AS key, x.name AS '
-        'label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
-        "RETURN 'byPrecedent' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
-        '$limit'
+        'MATCH (n:Claim)-[:CITES_PRECEDENT]->(x:Precedent) WITH x, count(DISTINCT n) AS count '
+        "WITH x.id AS key, x.name AS label, count WHERE key IS NOT NULL RETURN 'byPrecedent' AS"
+        ' facet, key, label, count ORDER BY count DESC, key LIMIT $limit'
     ),
     'byTreatment': (
         'MATCH (n:Claim)-[r:CITES_PRECEDENT]->(:Precedent) WITH r.treatment AS key, '
-        'r.treatment AS label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS '
-        "NOT NULL RETURN 'byTreatment' AS facet, key, label, count ORDER BY count DESC, "
-        'key LIMIT $limit'
+        'count(DISTINCT n) AS count WITH key, key AS label, count WHERE key IS NOT NULL RETURN '
+        "'byTreatment' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit"
     ),
     'byDocument': (
-        'MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WITH d.id AS key, d.title AS '
-        'label, n WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL '
-        "RETURN 'byDocument' AS facet, key, label, count ORDER BY count DESC, key LIMIT "
-        '$limit'
+        'MATCH (n:Claim) WITH n.doc AS doc, count(n) AS count MATCH (d:Document {id: doc}) WITH'
+        " d.id AS key, d.title AS label, count WHERE key IS NOT NULL RETURN 'byDocument' AS "
+        'facet, key, label, count ORDER BY count DESC, key LIMIT $limit'
     ),
     'byOutlet': (
-        'MATCH (n:Claim) MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) WITH '
-        'o.id AS key, o.name AS label, n WITH key, label, count(DISTINCT n) AS count '
-        "WHERE key IS NOT NULL RETURN 'byOutlet' AS facet, key, label, count ORDER BY "
-        'count DESC, key LIMIT $limit'
+        'MATCH (n:Claim) WITH n.doc AS doc, count(n) AS claims MATCH (d:Document {id: '
+        'doc})-[:PUBLISHED_BY]->(o:Outlet) WITH DISTINCT o, doc, claims WITH o, sum(claims) AS '
+        "count WITH o.id AS key, o.name AS label, count WHERE key IS NOT NULL RETURN 'byOutlet'"
+        ' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit'
     ),
     'byMonth': (
-        'MATCH (n:Claim) MATCH (d:Document {id: n.doc}) WHERE d.published IS NOT NULL '
-        'WITH substring(toString(d.published), 0, 7) AS key, '
-        'substring(toString(d.published), 0, 7) AS label, n WITH key, label, '
-        "count(DISTINCT n) AS count WHERE key IS NOT NULL RETURN 'byMonth' AS facet, key, "
-        'label, count ORDER BY count DESC, key LIMIT $limit'
+        'MATCH (n:Claim) WITH n.doc AS doc, count(n) AS claims MATCH (d:Document {id: doc}) '
+        'WHERE d.published IS NOT NULL WITH substring(toString(d.published), 0, 7) AS key, '
+        'sum(claims) AS count WITH key, key AS label, count WHERE key IS NOT NULL RETURN '
+        "'byMonth' AS facet, key, label, count ORDER BY count DESC, key LIMIT $limit"
     ),
 }
 """The facets one statement each, as the API sends them (all at once: the store runs them side

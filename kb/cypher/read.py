@@ -442,27 +442,43 @@ def count_text(dialect: Dialect, label: str, where: Compiled) -> str:
 
 
 _FACET_BY = {
-    "speaker": "MATCH (s)-[:ASSERTS]->(n) WITH s.id AS key, s.name AS label, n",
-    "stance": "WITH n.stance AS key, n.stance AS label, n",
-    "concept": "MATCH (n)-[:INVOKES]->(x:Concept) WITH x.id AS key, x.name AS label, n",
-    "precedent": "MATCH (n)-[:CITES_PRECEDENT]->(x:Precedent) "
-                 "WITH x.id AS key, x.name AS label, n",
+    "speaker": "WITH n.speaker AS sid, count(n) AS count WHERE sid IS NOT NULL "
+               "OPTIONAL MATCH (a:Actor {id: sid}) OPTIONAL MATCH (o:Outlet {id: sid}) "
+               "WITH coalesce(a, o) AS s, count WITH s.id AS key, s.name AS label, count",
+    "stance": "WITH n.stance AS key, count(n) AS count WITH key, key AS label, count",
+    "concept": "MATCH (n)-[:INVOKES]->(x:Concept) WITH x, count(DISTINCT n) AS count "
+               "WITH x.id AS key, x.name AS label, count",
+    "precedent": "MATCH (n)-[:CITES_PRECEDENT]->(x:Precedent) WITH x, count(DISTINCT n) AS "
+                 "count WITH x.id AS key, x.name AS label, count",
     "treatment": "MATCH (n)-[r:CITES_PRECEDENT]->(:Precedent) "
-                 "WITH r.treatment AS key, r.treatment AS label, n",
-    "document": "MATCH (d:Document {id: n.doc}) WITH d.id AS key, d.title AS label, n",
-    "outlet": "MATCH (d:Document {id: n.doc})-[:PUBLISHED_BY]->(o:Outlet) "
-              "WITH o.id AS key, o.name AS label, n",
-    "month": "MATCH (d:Document {id: n.doc}) WHERE d.published IS NOT NULL "
-             "WITH substring(toString(d.published), 0, 7) AS key, "
-             "substring(toString(d.published), 0, 7) AS label, n",
+                 "WITH r.treatment AS key, count(DISTINCT n) AS count "
+                 "WITH key, key AS label, count",
+    "document": "WITH n.doc AS doc, count(n) AS count MATCH (d:Document {id: doc}) "
+                "WITH d.id AS key, d.title AS label, count",
+    "outlet": "WITH n.doc AS doc, count(n) AS claims "
+              "MATCH (d:Document {id: doc})-[:PUBLISHED_BY]->(o:Outlet) "
+              "WITH DISTINCT o, doc, claims WITH o, sum(claims) AS count "
+              "WITH o.id AS key, o.name AS label, count",
+    "month": "WITH n.doc AS doc, count(n) AS claims MATCH (d:Document {id: doc}) "
+             "WHERE d.published IS NOT NULL "
+             "WITH substring(toString(d.published), 0, 7) AS key, sum(claims) AS count "
+             "WITH key, key AS label, count",
 }
-"""How claims are grouped for each facet: `key` and `label` of the group, per claim `n`."""
+"""How the claims `n` that the filter selects (one row each) are counted per group of each
+facet, as `key`, `label`, `count`. Why this shape: counting is done on the cheapest thing that
+tells the groups apart, and the names are read once per group, not once per claim. A property of
+the claim itself (stance, its speaker's or its document's id, which `Claim.speaker` and
+`Claim.document` read too) needs no DISTINCT, since each claim is one row;
+document, outlet and month group the claims by document first, so that the 186,000 claims of
+the 10k graph cost 10,000 document look-ups instead of 186,000 (on that graph: stance 974 ->
+193 ms, speaker 2,548 -> 282 ms, document 1,374 -> about 600 ms, machine loaded). A claim
+counts once per group: DISTINCT where a pattern can reach it twice (two INVOKES of one concept),
+and an outlet counts each of its documents once."""
 
 claim_facet = {
     name: query(
         f"read.claim_facet.{name}",
-        f"MATCH (n:Claim) WHERE (1 = 1) {by} "
-        "WITH key, label, count(DISTINCT n) AS count WHERE key IS NOT NULL "
+        f"MATCH (n:Claim) WHERE (1 = 1) {by} WHERE key IS NOT NULL "
         "RETURN key, label, count ORDER BY count DESC, key LIMIT $limit",
     )
     for name, by in _FACET_BY.items()
