@@ -322,6 +322,15 @@ holds what ingestion keeps for itself (a document's per-extractor contributions,
 10k graph; an entity's support list, up to 4 KB per event), which `properties(n)` sent, and the
 API decoded, on every read of the node, to show none of it."""
 
+OWN_FIELDS: dict[Label, tuple[str, ...]] = {
+    lbl: (*(f for f in API_FIELDS[lbl] if f != "id"),
+          *(("contributions",) if lbl is Label.DOCUMENT else ()))
+    for lbl in (Label.DOCUMENT, Label.PASSAGE, Label.CLAIM)}
+"""Every property a document's own nodes (document, passages, claims) are written with: what
+the API reads, and the document's record of what it contributed to shared nodes (`kb.support`).
+A new document's nodes are created with these in the CREATE pattern itself
+(`kb.cypher.write.create_nodes`)."""
+
 DATE_FIELDS: dict[Label, tuple[str, ...]] = {
     Label.DOCUMENT: ("published",),
     Label.PRECEDENT: ("date",),

@@ -32,6 +32,7 @@ from kb.model import (
     DATE_FIELDS,
     DOC_EDGES,
     EDGE_ENDPOINTS,
+    OWN_FIELDS,
     SHARED_FIELDS,
     Extraction,
     Label,
@@ -39,8 +40,12 @@ from kb.model import (
     RelType,
     Stance,
     content_id,
+    label_of,
 )
 from kb.store.base import GraphStore, Statement
+
+OWN_SET = {label: frozenset(fields) for label, fields in OWN_FIELDS.items()}
+"""The properties a new document's own nodes can be created with (see `wq.create_nodes`)."""
 
 _INVOKES_STANCE = {Stance.SUPPORTS: "supports", Stance.ATTACKS: "disputes",
                    Stance.NEUTRAL: "neutral"}
@@ -92,8 +97,10 @@ class GraphRows:
         """MERGE statements; with `new` (documents the store has never seen), CREATE for the
         documents' own nodes and for every edge."""
         def node_query(label: Label) -> Any:
-            return wq.create_nodes[label] if new and label in wq.create_nodes else (
-                wq.merge_nodes[label])
+            if new and label in wq.create_nodes and all(
+                    row["props"].keys() <= OWN_SET[label] for row in self.nodes[label].values()):
+                return wq.create_nodes[label]
+            return wq.merge_nodes[label]
 
         edge_queries = wq.create_edges if new else wq.merge_edges
         out = [Statement(node_query(label)(dialect), {"rows": list(rows.values())})
@@ -215,13 +222,38 @@ def _record_contributions(rows: GraphRows, contribs: dict[str, sp.Contribution])
         row["props"]["contributions"] = sp.dump_contributions(contribs)
 
 
-async def _read_supports(store: GraphStore, ids: dict[Label, set[str]]) -> dict[str, sp.Counts]:
-    """The stored support of the shared nodes in `ids`, in one round trip."""
+@dataclass(slots=True)
+class _Stored:
+    """What the store holds of the shared nodes a write touches: their support counts, and
+    the values of their indexed properties (`wq.INDEXED_FIELDS`; dates as ISO strings)."""
+
+    supports: dict[str, sp.Counts]
+    indexed: dict[str, dict[str, Any]]
+
+
+async def _read_supports(store: GraphStore, ids: dict[Label, set[str]]) -> _Stored:
+    """The stored support and indexed values of the shared nodes in `ids`, in one round
+    trip."""
     if not any(ids.values()):
-        return {}
+        return _Stored({}, {})
     params = {label.value: sorted(ids.get(label, ())) for label in SHARED_FIELDS}
     rows = await store.read(wq.read_support(store.dialect), params)
-    return {r["id"]: sp.load_support(r["support"]) for r in rows}
+    stored = _Stored({}, {})
+    for r in rows:
+        stored.supports[r["id"]] = sp.load_support(r["support"])
+        label = label_of(r["id"])
+        if label is not None and label in wq.INDEXED_FIELDS:
+            stored.indexed[r["id"]] = dict(zip(wq.INDEXED_FIELDS[label], r["indexed"] or (),
+                                               strict=False))
+    return stored
+
+
+def _same(stored: Any, new: Any) -> bool:
+    """Whether a stored indexed value equals the value about to be written (dates compared as
+    ISO strings, as the store returns them)."""
+    if hasattr(new, "isoformat"):
+        new = new.isoformat()
+    return stored == new
 
 
 async def resolve_shared(store: GraphStore, rows: GraphRows,
@@ -235,7 +267,8 @@ async def resolve_shared(store: GraphStore, rows: GraphRows,
             ids[label] |= found
     for label, extra in (also or {}).items():
         ids[label] |= extra
-    supports = await _read_supports(store, ids)
+    stored = await _read_supports(store, ids)
+    supports = stored.supports
     for contribs, sign in changes:
         for node_id, c in contribs.items():
             sp.apply(supports.setdefault(node_id, {}), c, sign)
@@ -246,9 +279,18 @@ async def resolve_shared(store: GraphStore, rows: GraphRows,
             props["support"] = sp.dump(counts) if counts else None
             row = rows.nodes[label].setdefault(node_id, {"id": node_id, "props": {}})
             dates = DATE_FIELDS.get(label, ())
-            row["props"] = {k: v for k, v in props.items() if k not in dates}
+            # an indexed value the node already holds is not set again (see wq.INDEXED_FIELDS)
+            old = stored.indexed.get(node_id, {})
+            same = {f for f in wq.INDEXED_FIELDS.get(label, ())
+                    if f in old and _same(old[f], props.get(f))}
+            row["props"] = {k: v for k, v in props.items() if k not in dates and k not in same}
             for f in dates:
                 row[f] = props.get(f)
+            kept = [f for f in dates if f in same]
+            if kept:
+                row["keep"] = kept
+            else:
+                row.pop("keep", None)
 
 
 _LOCKS: weakref.WeakKeyDictionary[GraphStore, asyncio.Lock] = weakref.WeakKeyDictionary()

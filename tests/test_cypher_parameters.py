@@ -101,6 +101,11 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "the node MERGE/CREATE statement of one label, made at import time for each "
         "kb.model.Label; date properties from kb.model.DATE_FIELDS",
         guards=("label.value", "DATE_FIELDS"), import_time=True),
+    ("kb/cypher/write.py", "_create_nodes_text"): Mechanism(
+        "the CREATE statement of a new document's own nodes of one label, made at import time "
+        "for kb.cypher.write.DOCUMENT_OWNED; property names from kb.model.OWN_FIELDS, dates "
+        "from kb.model.DATE_FIELDS",
+        guards=("label.value", "OWN_FIELDS", "DATE_FIELDS"), import_time=True),
     ("kb/cypher/write.py", "_edges_text"): Mechanism(
         "the edge MERGE/CREATE statement of one (type, source label, target label), made at "
         "import time for each pair of kb.model.EDGE_ENDPOINTS",

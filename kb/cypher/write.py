@@ -8,15 +8,36 @@ provenance) so that MERGE makes reloading idempotent, and `doc`/`passage` for pr
 from __future__ import annotations
 
 from kb.cypher import Query, query
-from kb.model import DATE_FIELDS, DOC_EDGES, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
+from kb.model import (
+    DATE_FIELDS,
+    DOC_EDGES,
+    EDGE_ENDPOINTS,
+    FULLTEXT_FIELDS,
+    OWN_FIELDS,
+    SHARED_FIELDS,
+    Label,
+    RelType,
+)
 
 
 def _merge_nodes_text(label: Label, verb: str = "MERGE") -> str:
     dates = "".join(
-        f" SET n.{f} = CASE WHEN row.{f} IS NULL THEN null ELSE date(row.{f}) END"
+        f" FOREACH (_ IN CASE WHEN '{f}' IN coalesce(row.keep, []) THEN [] ELSE [1] END | "
+        f"SET n.{f} = CASE WHEN row.{f} IS NULL THEN null ELSE date(row.{f}) END)"
         for f in DATE_FIELDS.get(label, ())
     )
     return f"UNWIND $rows AS row {verb} (n:{label.value} {{id: row.id}}) SET n += row.props{dates}"
+
+
+INDEXED_FIELDS: dict[Label, tuple[str, ...]] = {
+    label: (*FULLTEXT_FIELDS[label], *DATE_FIELDS.get(label, ())) for label in SHARED_FIELDS}
+"""The properties of shared nodes that an index covers (full-text, and the dates: the event date
+is range-indexed). Why they matter to a write: on FalkorDB, setting an indexed property, even to
+its own value, re-indexes the node and leaves a deleted entry that the index's garbage collector
+reclaims by forking the whole server process, which blocks it for a time that grows with its
+memory (0.2-0.7 s at 3 GB, several per minute during a bulk load). So a write leaves out of its
+SET the indexed values that do not change (`kb.writer.resolve_shared`): a date named in the
+row's `keep` list is not set, and an unchanged value is not in `props`."""
 
 
 merge_nodes: dict[Label, Query] = {
@@ -26,12 +47,27 @@ merge_nodes: dict[Label, Query] = {
 DOCUMENT_OWNED = (Label.DOCUMENT, Label.PASSAGE, Label.CLAIM)
 """Labels whose nodes belong to one document (their ids derive from the document's id)."""
 
+def _create_nodes_text(label: Label) -> str:
+    dates = DATE_FIELDS.get(label, ())
+    values = ", ".join(
+        f"{f}: CASE WHEN row.{f} IS NULL THEN null ELSE date(row.{f}) END" if f in dates
+        else f"{f}: row.props.{f}" for f in OWN_FIELDS[label])
+    return f"UNWIND $rows AS row CREATE (n:{label.value} {{id: row.id, {values}}})"
+
+
 create_nodes: dict[Label, Query] = {
-    label: query(f"write.create_nodes.{label.value}", _merge_nodes_text(label, "CREATE"))
+    label: query(f"write.create_nodes.{label.value}", _create_nodes_text(label))
     for label in DOCUMENT_OWNED
 }
 """For a document the store has never seen: its own nodes cannot exist yet, so they are
-created without the MERGE lookup (the uniqueness constraint still guards the ids)."""
+created without the MERGE lookup (the uniqueness constraint still guards the ids), with every
+property (`kb.model.OWN_FIELDS`; a null one is not stored) in the CREATE pattern. Why not
+CREATE then `SET n += row.props`: on FalkorDB the SET updates a node the same statement just
+indexed, which indexes it again (a passage's and a claim's text twice) and leaves a deleted
+index entry per node for the garbage collector, which forks the server to reclaim them: in a
+scratch store, 200 nodes with a full-text field were created 3.2 times as fast this way (10,077
+batches against 3,101 in 45 s), with no fork against one. A row holding a property outside
+OWN_FIELDS is written with MERGE and SET instead (`kb.writer.GraphRows.statements`)."""
 
 def _edges_text(rel: RelType, src: Label, dst: Label, verb: str) -> str:
     return (f"UNWIND $rows AS row "
@@ -59,15 +95,21 @@ document_shas = query(
 )
 """The stored version of several documents at once (absent: never loaded)."""
 
+def _indexed_values(label: Label) -> str:
+    return "[" + ", ".join(f"toString(n.{f})" if f in DATE_FIELDS.get(label, ()) else f"n.{f}"
+                           for f in INDEXED_FIELDS[label]) + "]"
+
+
 read_support = query(
     "write.read_support",
     " UNION ALL ".join(
         f"UNWIND ${label.value} AS id MATCH (n:{label.value} {{id: id}}) "
-        "RETURN n.id AS id, n.support AS support"
+        f"RETURN n.id AS id, n.support AS support, {_indexed_values(label)} AS indexed"
         for label in SHARED_FIELDS),
 )
-"""The support counts of shared nodes (kb.support), read before a write that changes them: one
-statement for every shared label, with one id list parameter per label."""
+"""The support counts of shared nodes (kb.support), read before a write that changes them, with
+their stored INDEXED_FIELDS values in that order (dates as ISO strings): one statement for
+every shared label, with one id list parameter per label."""
 
 document_contributions = query(
     "write.document_contributions",
