@@ -349,6 +349,13 @@ def children(pid: int) -> list[int]:
     return out
 
 
+INGEST_BASE_S = 600
+INGEST_S_PER_DOC = 0.25
+"""How long an ingestion may take before the harness gives up: 10 minutes plus 4 documents a
+second (a fixed hour stopped a 100,000-document load at 38,000 documents on the loaded 2-core
+machine, which then ingested about 10 a second)."""
+
+
 def run_json(module: str, job: dict[str, Any] | None, args: list[str] | None = None,
              timeout: float = 3600, env: dict[str, str] | None = None) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, "-m", module, *(args or [])],
@@ -449,7 +456,8 @@ def _bench_size(cfg: Config, size: int, ops: list[Operation], out: dict[str, Any
         log(f"{tag}: the store ingested earlier in {data}; no ingestion")
     else:
         log(f"{tag}: corpus written in {out['corpus_s']:.1f} s; ingesting")
-        out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)], env=env)
+        out["ingest"] = run_json("bench.ingest", None, [str(corpus), str(data)], env=env,
+                                 timeout=INGEST_BASE_S + INGEST_S_PER_DOC * size)
         ing = out["ingest"]
         log(f"{tag}: ingested in {ing['wall_s']:.1f} s ({ing['docs_per_s']:.0f} docs/s, "
             f"{ing['failed']} failed)")

@@ -78,6 +78,23 @@ async def graph_counts(store: GraphStore) -> tuple[int, int]:
     return int(nodes[0]["c"]), int(edges[0]["c"])
 
 
+def server_forks(data_dir: Path) -> dict[str, int] | None:
+    """How often the embedded FalkorDB server forked (its index garbage collector forks the
+    whole process; see kb.cypher.write.INDEXED_FIELDS) and how long the last fork blocked it."""
+    import redis
+
+    from kb.store.embedded import EmbeddedServer
+
+    try:
+        socket, password = EmbeddedServer(data_dir).ensure_running()
+        client = redis.Redis(unix_socket_path=str(socket), password=password)
+        stats = client.info("stats")
+        client.close()
+    except Exception:  # not FalkorDB, or not answering: the figure is left out
+        return None
+    return {"forks": int(stats["total_forks"]), "last_fork_us": int(stats["latest_fork_usec"])}
+
+
 async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
     from bench.stores import neo4j_store_bytes, open_store
 
@@ -118,10 +135,12 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
               f"slice {slices[-1]['docs_per_s']:.0f} docs/s)", file=sys.stderr, flush=True)
 
     cpu0, server_cpu0 = self_cpu(), (proc_cpu(pid) if pid else None)
+    forks0 = None if neo4j else server_forks(data_dir)
     report = await ingest.load_files(store, files, on_result=progress)
     wall = time.perf_counter() - started
     cpu1, server_cpu1 = self_cpu(), (proc_cpu(pid) if pid else None)
     workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    forks1 = None if neo4j else server_forks(data_dir)
     nodes, edges = await graph_counts(store)
     server_mem = proc_mem(pid) if pid else {}
     await store.close()
@@ -144,6 +163,8 @@ async def run(corpus: Path, data_dir: Path) -> dict[str, Any]:
         "server_rss": server_mem.get("VmRSS"), "server_peak_rss": server_mem.get("VmHWM"),
         "store_bytes": neo4j_store_bytes() if neo4j else dir_bytes(data_dir),
         "slices": slices,
+        "server_forks": (forks1["forks"] - forks0["forks"] if forks0 and forks1 else None),
+        "last_fork_ms": forks1["last_fork_us"] / 1000 if forks1 else None,
     }
 
 

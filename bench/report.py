@@ -311,6 +311,11 @@ def _body(res: dict[str, Any], sizes: dict[str, Any], store: str, floor_cypher: 
                            "store CPU ms/doc"],
                           [[f"{z['done']:,}", num(z["docs_per_s"], 1), num(z["main_cpu_ms"], 1),
                             num(z.get("store_cpu_ms"), 1)] for z in slices])
+        forks = r["ingest"].get("server_forks")
+        if forks is not None:
+            out += ["", f"The store server forked {forks:,} times during the {int(s):,}-document "
+                    f"load (its index garbage collector; the last fork blocked it "
+                    f"{num(r['ingest'].get('last_fork_ms'), 1)} ms)."]
     fails = [f for r in sizes.values() for f in r["ingest"].get("failures", [])]
     if fails:
         out += ["", "First failures:", "", *(f"- `{f}`" for f in fails[:5])]
