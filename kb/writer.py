@@ -289,7 +289,7 @@ async def resolve_shared(store: GraphStore, rows: GraphRows,
             kept = [f for f in dates if f in same]
             if kept:
                 row["keep"] = kept
-            else:
+            else:  # a batch retried document by document resolves the same rows again
                 row.pop("keep", None)
 
 

@@ -23,7 +23,7 @@ from test_api_support import TOKEN, codes, gql, load_research_graph, make_app, o
 from kb.config import Settings
 from kb.cypher import schema
 from kb.ingest import extract_bytes, iter_files, load_files, seed_corpus
-from kb.model import Extraction
+from kb.model import Extraction, Label
 from kb.ontology_sync import sync_ontology
 from kb.store.base import GraphStore
 from kb.writer import delete_document, extraction_rows, write_extraction, write_new_documents
@@ -215,3 +215,23 @@ async def test_memberships_and_leaders_reach_the_api(store: GraphStore,
     data = ok(await gql(app, '{ node(id: "actor:abu-mahdi-al-muhandis") { ... on Actor { '
                              'leads { id } } } }'))
     assert {"id": "actor:kataib-hezbollah"} in data["node"]["leads"]
+
+
+async def test_a_write_leaves_unchanged_indexed_values_and_creates_nodes_whole(
+        store: GraphStore) -> None:
+    """A shared node already stored with the name a new document gives it is not SET that name
+    again (on FalkorDB such a SET re-indexes the node; see kb.cypher.write.INDEXED_FIELDS), while
+    its support still is; and a new document's passages are created with their text in the
+    CREATE pattern, not set after it."""
+    from kb.writer import contributions_of, resolve_shared
+
+    first = extract_bytes(SMALL[0].encode(), "first.txt")
+    await write_extraction(store, first)
+    again = extraction_rows(extract_bytes(SMALL[2].encode(), "again.txt"))
+    await resolve_shared(store, again, [(contributions_of(again), 1)])
+    esper = next(row for node_id, row in again.nodes[Label.ACTOR].items() if "esper" in node_id)
+    assert "name" not in esper["props"] and esper["props"]["support"]
+    texts = [s.text for s in again.statements(store.dialect, new=True)]
+    assert any("CREATE (n:Passage {id: row.id, text: row.props.text" in t for t in texts)
+    assert not any(t.startswith("UNWIND $rows AS row CREATE (n:Passage") and "SET" in t
+                   for t in texts)
