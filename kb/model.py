@@ -278,6 +278,30 @@ EDGE_ENDPOINTS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
 }
 """Which labels each relationship type connects: the allow-list for write statements."""
 
+_R = RelType
+_CITED = ("doc", "passage")
+EDGE_FIELDS: dict[RelType, tuple[str, ...]] = {
+    _R.HAS_PASSAGE: ("index",),
+    _R.MENTIONED_IN: ("doc", "start", "end"),
+    _R.ASSERTS: ("doc",),
+    _R.EVIDENCED_BY: ("doc", "start", "end", "quote", "prefix", "suffix"),
+    _R.INVOKES: (*_CITED, "stance"),
+    _R.CITES_PRECEDENT: (*_CITED, "treatment"),
+    _R.SUPPORTS: _CITED,
+    _R.ATTACKS: _CITED,
+    _R.ABOUT: _CITED,
+    _R.PARTICIPATED_IN: (*_CITED, "role"),
+    _R.RELATED_TO: (*_CITED, "kind", "curated"),
+    _R.PUBLISHED_BY: (*_CITED, "passages", "republished"),
+    _R.CITES_SOURCE: (*_CITED, "passages", "via", "url", "urls", "mention", "mentions"),
+    _R.MEMBER_OF: _CITED,
+    _R.LEADS: _CITED,
+}
+"""The properties each relationship type can carry besides its `key` (`doc` and `passage`: the
+document and passage it was read from). The writer refuses any other (`kb.writer.GraphRows`), so
+that a new document's edges are created whole, with every property in the CREATE pattern
+(`kb.cypher.write.create_edges`)."""
+
 ID_PREFIX_LABEL: dict[str, Label] = {lbl.value.lower(): lbl for lbl in Label}
 """Every id starts with its label (`actor:...`, `passage:...`), so a label is known from an id."""
 

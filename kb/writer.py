@@ -32,6 +32,7 @@ from kb.model import (
     DATE_FIELDS,
     DOC_EDGES,
     EDGE_ENDPOINTS,
+    EDGE_FIELDS,
     OWN_FIELDS,
     SHARED_FIELDS,
     Extraction,
@@ -46,6 +47,9 @@ from kb.store.base import GraphStore, Statement
 
 OWN_SET = {label: frozenset(fields) for label, fields in OWN_FIELDS.items()}
 """The properties a new document's own nodes can be created with (see `wq.create_nodes`)."""
+
+EDGE_SET = {rel: frozenset(fields) for rel, fields in EDGE_FIELDS.items()}
+"""The properties each relationship type can carry (see `wq.create_edges`)."""
 
 _INVOKES_STANCE = {Stance.SUPPORTS: "supports", Stance.ATTACKS: "disputes",
                    Stance.NEUTRAL: "neutral"}
@@ -88,6 +92,9 @@ class GraphRows:
         if (src, dst) not in EDGE_ENDPOINTS[rel]:
             raise ValueError(f"{rel.value} cannot connect {src.value} to {dst.value}")
         clean = {k: v for k, v in props.items() if v is not None}
+        if not clean.keys() <= EDGE_SET[rel]:
+            raise ValueError(f"{rel.value} has no properties "
+                             f"{sorted(clean.keys() - EDGE_SET[rel])} (kb.model.EDGE_FIELDS)")
         key = content_id("edge", rel.value, source, target,
                          *(f"{k}={clean[k]}" for k in sorted(clean)))
         self.edges[(rel, src, dst)][key] = {"source": source, "target": target, "key": key,

@@ -7,9 +7,16 @@ from __future__ import annotations
 import re
 
 from kb.api.types import _S as REL_FIELDS
-from kb.cypher import read
+from kb.cypher import read, write
 from kb.cypher.schema import EDGE_DOC_INDEXES
-from kb.model import DOC_EDGES, EDGE_ENDPOINTS, SHARED_FIELDS, Label, RelType
+from kb.model import (
+    DOC_EDGES,
+    EDGE_ENDPOINTS,
+    EDGE_FIELDS,
+    SHARED_FIELDS,
+    Label,
+    RelType,
+)
 from kb.store.base import GraphStore
 
 
@@ -36,6 +43,23 @@ def _hops(pattern: str, start: str) -> list[tuple[str, str | None, str | None]]:
 
 def test_every_relationship_type_has_its_endpoints() -> None:
     assert set(EDGE_ENDPOINTS) == set(RelType)
+
+
+def test_every_relationship_type_declares_its_properties_and_the_writer_holds_to_them() -> None:
+    """A new document's edges are created whole from EDGE_FIELDS (no SET after the CREATE), so
+    a property outside the declaration would be lost: the writer refuses it instead."""
+    import pytest
+
+    from kb.writer import GraphRows
+
+    assert set(EDGE_FIELDS) == set(RelType)
+    for (rel, _src, _dst), q in write.create_edges.items():
+        assert q.text is not None and "SET" not in q.text
+        assert all(f"{f}: row.props.{f}" in q.text for f in EDGE_FIELDS[rel])
+    g = GraphRows()
+    g.edge(RelType.INVOKES, Label.CLAIM, "claim:a", Label.CONCEPT, "concept:b", stance="neutral")
+    with pytest.raises(ValueError, match="weight"):
+        g.edge(RelType.INVOKES, Label.CLAIM, "claim:a", Label.CONCEPT, "concept:b", weight=2)
 
 
 def test_api_relationship_fields_follow_the_model() -> None:

@@ -12,6 +12,7 @@ from kb.model import (
     DATE_FIELDS,
     DOC_EDGES,
     EDGE_ENDPOINTS,
+    EDGE_FIELDS,
     FULLTEXT_FIELDS,
     OWN_FIELDS,
     SHARED_FIELDS,
@@ -70,9 +71,12 @@ batches against 3,101 in 45 s), with no fork against one. A row holding a proper
 OWN_FIELDS is written with MERGE and SET instead (`kb.writer.GraphRows.statements`)."""
 
 def _edges_text(rel: RelType, src: Label, dst: Label, verb: str) -> str:
-    return (f"UNWIND $rows AS row "
-            f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) "
-            f"{verb} (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props")
+    ends = (f"UNWIND $rows AS row "
+            f"MATCH (a:{src.value} {{id: row.source}}) MATCH (b:{dst.value} {{id: row.target}}) ")
+    if verb == "MERGE":
+        return ends + f"MERGE (a)-[r:{rel.value} {{key: row.key}}]->(b) SET r += row.props"
+    values = "".join(f", {f}: row.props.{f}" for f in EDGE_FIELDS[rel])
+    return ends + f"CREATE (a)-[r:{rel.value} {{key: row.key{values}}}]->(b)"
 
 
 _EDGES = [(rel, src, dst) for rel, pairs in EDGE_ENDPOINTS.items() for src, dst in pairs]
@@ -87,7 +91,11 @@ create_edges: dict[tuple[RelType, Label, Label], Query] = {
 """For a new document every edge is new (each key hashes the document's id or one of its own
 nodes), so the edges are created: a MERGE would first scan every parallel edge between the two
 endpoints, and hubs such as two concepts related by thousands of documents make that scan grow
-with the graph."""
+with the graph. Each is created whole, every property (`kb.model.EDGE_FIELDS`; a null one is not
+stored) in the CREATE pattern rather than SET after it, as `create_nodes` does. Measured on
+2,000 synthetic documents against CREATE then SET: the same graph, and no difference in the
+store's CPU beyond run-to-run noise (22.0 against 20.6 s, 9 against 7 forks): only four edge
+types are indexed (on `doc`), so the second update costs little here."""
 
 document_shas = query(
     "write.document_shas",
