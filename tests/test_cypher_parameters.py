@@ -110,6 +110,11 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         "the edge MERGE/CREATE statement of one (type, source label, target label), made at "
         "import time for each pair of kb.model.EDGE_ENDPOINTS",
         guards=("rel.value", "src.value", "dst.value"), import_time=True),
+    ("kb/cypher/read.py", "_edges_from"): Mechanism(
+        "one branch of read.edges_between, made at import time for each kb.model.Label; the "
+        "relationship types of a shared label's pattern are BETWEEN_SHARED, derived from "
+        "kb.model.EDGE_ENDPOINTS",
+        guards=("lbl.value", "BETWEEN_SHARED", "SHARED_FIELDS"), import_time=True),
     ("kb/store/falkordb.py", "FalkorDBStore.write_batch"): Mechanism(
         "a transaction: statements (kb.cypher texts) are wrapped in CALL { } subqueries and "
         "their $parameter names get a fixed prefix; values stay parameters",
