@@ -108,8 +108,9 @@ ALLOWED: dict[tuple[str, str], Mechanism] = {
         guards=("label.value", "OWN_FIELDS", "DATE_FIELDS"), import_time=True),
     ("kb/cypher/write.py", "_edges_text"): Mechanism(
         "the edge MERGE/CREATE statement of one (type, source label, target label), made at "
-        "import time for each pair of kb.model.EDGE_ENDPOINTS",
-        guards=("rel.value", "src.value", "dst.value"), import_time=True),
+        "import time for each pair of kb.model.EDGE_ENDPOINTS; the CREATE's property names "
+        "from kb.model.EDGE_FIELDS",
+        guards=("rel.value", "src.value", "dst.value", "EDGE_FIELDS[rel]"), import_time=True),
     ("kb/cypher/read.py", "_edges_from"): Mechanism(
         "one branch of read.edges_between, made at import time for each kb.model.Label; the "
         "relationship types of a shared label's pattern are BETWEEN_SHARED, derived from "

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kb.api.types import _S as REL_FIELDS
 from kb.cypher import read, write
 from kb.cypher.schema import EDGE_DOC_INDEXES
@@ -48,8 +50,6 @@ def test_every_relationship_type_has_its_endpoints() -> None:
 def test_every_relationship_type_declares_its_properties_and_the_writer_holds_to_them() -> None:
     """A new document's edges are created whole from EDGE_FIELDS (no SET after the CREATE), so
     a property outside the declaration would be lost: the writer refuses it instead."""
-    import pytest
-
     from kb.writer import GraphRows
 
     assert set(EDGE_FIELDS) == set(RelType)
