@@ -14,9 +14,10 @@ from kb.config import Settings
 
 
 def product() -> Starlette:
-    from kb.api.app import create_app
+    """The app exactly as each `kb serve` worker process builds it."""
+    from kb.serving import worker_app
 
-    return create_app(Settings.from_env())
+    return worker_app()
 
 
 def naive() -> Starlette:

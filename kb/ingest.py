@@ -156,11 +156,18 @@ async def ingest_extraction(store: GraphStore, ex: Extraction, path: str,
 
 # -- bulk loading ------------------------------------------------------------------------------
 
-BATCH_DOCUMENTS = 32
+BATCH_DOCUMENTS = 128
 """New documents written per store transaction (fewer round trips and statements per document;
-a refused batch is retried one document at a time, so a bad document still fails alone)."""
-BATCH_ROWS = 20_000
-"""...and at most about this many node and edge rows per transaction (large documents)."""
+a refused batch is retried one document at a time, so a bad document still fails alone). A
+shared node is written once per transaction that touches it, and on FalkorDB every such write
+re-indexes it and leaves garbage the index collector forks the server to reclaim. On a kept
+53k-document store and an idle machine, 32 and 512 documents a transaction cost the store 21.8
+and 16.1 ms of CPU per document, 128 cost 18.7 ms partly beside a test run
+(`bench/results/2026-12-02-ingest-100k-stopped.md`); larger transactions hold the store's
+write lock longer."""
+BATCH_ROWS = 40_000
+"""...and at most about this many node and edge rows per transaction (large documents; a
+synthetic document writes about 270)."""
 POOL_MIN_FILES = 24
 """Below this many files, extraction runs in this process: starting workers costs more."""
 COMPACT_AFTER_ROWS = 200_000

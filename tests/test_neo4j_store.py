@@ -55,6 +55,37 @@ async def test_a_statement_past_the_timeout_is_stopped_by_the_server(neo4j) -> N
         await store.close()
 
 
+async def test_a_pool_with_no_connection_free_within_the_timeout_is_a_store_timeout(neo4j) -> None:  # type: ignore[no-untyped-def]
+    """Every pooled connection busy (the driver's default pool of 100 held by open
+    transactions, as 100 slow concurrent requests would hold it): the next statement waits the
+    timeout and fails as STORE_TIMEOUT, not as an internal error; then it runs again."""
+    store = Neo4jStore(neo4j.uri, neo4j.user, neo4j.password, timeout=1)
+    await store.connect()
+    assert store._driver is not None
+    held = []
+    try:
+        while True:  # until the driver itself refuses a connection
+            session = store._driver.session(database=store.database)
+            try:
+                tx = await session.begin_transaction()
+            except Exception:
+                await session.close()
+                break
+            held.append((session, tx))
+            assert len(held) <= 1000
+        with pytest.raises(StoreTimeout, match="no connection"):
+            await store.read(schema.ping(store.dialect))
+    finally:
+        for session, tx in held:
+            await tx.rollback()
+            await session.close()
+    try:
+        assert held  # the pool had connections to hold
+        assert await store.health()
+    finally:
+        await store.close()
+
+
 class Relay:
     """A TCP relay on 127.0.0.1 to the suite's Neo4j that can be cut and opened again.
 

@@ -187,3 +187,58 @@ def test_data_dir_under_a_file_is_one_clear_line(tmp_path: Path) -> None:
     err = result.stderr.decode()
     assert "Traceback" not in err and err.strip().count("\n") == 0, err
     assert "is not usable: Not a directory" in err
+
+
+BUSY_SCRIPT = """local s = redis.call('TIME')
+while true do
+  local n = redis.call('TIME')
+  if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > tonumber(ARGV[1]) * 1000 then return 1 end
+end"""
+"""Keeps the server busy for ARGV[1] ms: past `busy-reply-threshold` it answers every other
+client BUSY without running its command, as it does while it prepares a fork."""
+
+
+async def test_a_busy_server_is_waited_for_then_a_timeout_never_an_error(tmp_path: Path) -> None:
+    import asyncio
+    import threading
+
+    import redis
+
+    from kb.store.base import StoreTimeout
+    from kb.store.falkordb import FalkorDBStore
+
+    store = FalkorDBStore(tmp_path, graph="busy", timeout=1.0)
+    await store.connect()
+    sock, password = EmbeddedServer(tmp_path).ensure_running()
+    raw = redis.Redis(unix_socket_path=str(sock), password=password)
+    raw.config_set("busy-reply-threshold", 20)
+
+    def busy_for(ms: int) -> threading.Thread:
+        client = redis.Redis(unix_socket_path=str(sock), password=password)
+        thread = threading.Thread(target=client.eval, args=(BUSY_SCRIPT, 0, ms))
+        thread.start()
+        time.sleep(0.2)  # past the threshold: others get BUSY now
+        return thread
+
+    try:
+        await store.write("CREATE (:Actor {id: 'actor:a'})")
+        thread = busy_for(600)
+        with pytest.raises(redis.ResponseError, match=r"^BUSY"):  # what a plain client gets
+            raw.ping()
+        started = time.monotonic()
+        rows = await store.read("MATCH (a:Actor) RETURN a.id AS id")
+        waited = time.monotonic() - started
+        thread.join()
+        assert rows == [{"id": "actor:a"}]
+        assert waited > 0.1  # it was answered after the script, not before
+
+        thread = busy_for(2500)  # longer than the store's 1 s timeout
+        with pytest.raises(StoreTimeout, match="busy"):
+            await store.write("CREATE (:Actor {id: 'actor:b'})")
+        thread.join()
+        await asyncio.sleep(0)
+        assert await store.read("MATCH (a:Actor) RETURN a.id AS id ORDER BY id") == [
+            {"id": "actor:a"}]  # the refused write did not run
+    finally:
+        raw.close()
+        await store.close()

@@ -49,6 +49,9 @@ MAX_CONNECTIONS = 32
 """Queries in flight at once; more wait for a free connection (up to the query timeout)
 instead of failing, as the client's default pool does past its limit. The server runs
 queries on a few threads, so more connections would only queue there."""
+BUSY_FIRST_PAUSE = 0.02
+BUSY_MAX_PAUSE = 0.5
+"""Seconds between sending a statement the server answered BUSY again (doubling)."""
 
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
@@ -327,9 +330,28 @@ class FalkorDBStore:
                 raise StoreUnavailable("the embedded store is not reachable") from exc
 
     async def _run(self, text: str, params: Params | None, readonly: bool) -> list[Row]:
+        """One statement; a BUSY reply is sent again until the timeout. The server answers
+        BUSY, without running the statement, while it prepares a fork (its index collector
+        forks it several times a minute under writes, for longer the more memory it holds) or
+        while a script runs past its threshold: a moment's wait, not a failure."""
         if self._graph is None:
             raise StoreUnavailable("the store is not connected")
         self.round_trips.count += 1
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        pause = BUSY_FIRST_PAUSE
+        while True:
+            try:
+                return await self._run_once(text, params, readonly)
+            except _Busy as busy:
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    raise StoreTimeout(f"the store stayed busy for {self.timeout:g}s "
+                                       f"({busy})") from busy
+                await asyncio.sleep(min(pause, left))
+                pause = min(pause * 2, BUSY_MAX_PAUSE)
+
+    async def _run_once(self, text: str, params: Params | None, readonly: bool) -> list[Row]:
+        assert self._graph is not None
         args = {k: to_param(v) for k, v in (params or {}).items()} or None
         graph = self._graph
         command = ["GRAPH.RO_QUERY" if readonly else "GRAPH.QUERY", graph.name,
@@ -358,6 +380,8 @@ class FalkorDBStore:
             raise StoreUnavailable("the embedded store is not reachable") from exc
         except ResponseError as exc:
             msg = str(exc)
+            if msg.startswith("BUSY"):
+                raise _Busy(msg) from exc
             if "empty key" in msg:  # a graph nothing was written to yet reads as empty
                 return []
             if "timed out" in msg.lower():
@@ -367,6 +391,10 @@ class FalkorDBStore:
             raise StoreUnavailable(f"the embedded store failed: {type(exc).__name__}") from exc
         return [dict(zip(_names(result.header), (plain(v) for v in row), strict=True))
                 for row in result.result_set]
+
+
+class _Busy(Exception):
+    """The server refused a statement for now without running it (a BUSY reply)."""
 
 
 class _NeedsSchema(Exception):

@@ -20,6 +20,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from kb.cypher import schema, traversal
@@ -172,14 +173,25 @@ class Neo4jStore:
                 return await session.execute_write(work)
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise StoreUnavailable(f"Neo4j is not reachable at {self.uri}") from exc
-        except ClientError as exc:
-            if exc.code and "TransactionTimedOut" in exc.code:
-                raise StoreTimeout(f"a store query ran past {self.timeout:g}s") from exc
-            raise StoreError(exc.message or str(exc)) from exc
         except Neo4jError as exc:
-            raise StoreError(exc.message or str(exc)) from exc
+            raise self._error(exc) from exc
         except DriverError as exc:
             raise StoreUnavailable(f"Neo4j driver error: {type(exc).__name__}") from exc
+
+    def _error(self, exc: Neo4jError) -> StoreError:
+        """What a Neo4j error means to the caller. A busy server is a timeout (the API's
+        STORE_TIMEOUT), not an internal error: a transaction the server stopped at the timeout,
+        a transient failure that outlived the driver's retries (half the timeout), and no pooled
+        connection coming free within the timeout, which the 5.x driver raises as a ClientError
+        of its own (no server code; `tests/test_neo4j_store.py` holds the wording to it)."""
+        if (isinstance(exc, ClientError) and exc.code is None
+                and "failed to obtain a connection from the pool" in str(exc)):
+            return StoreTimeout(f"no connection to Neo4j came free within {self.timeout:g}s")
+        if exc.code and "TransactionTimedOut" in exc.code:
+            return StoreTimeout(f"a store query ran past {self.timeout:g}s")
+        if isinstance(exc, TransientError):
+            return StoreTimeout(f"Neo4j stayed busy past the retries ({exc.code})")
+        return StoreError(exc.message or str(exc))
 
 
 def _params(params: Params | None) -> dict[str, Any]:
