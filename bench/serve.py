@@ -14,10 +14,9 @@ from kb.config import Settings
 
 
 def product() -> Starlette:
-    """The app exactly as each `kb serve` worker process builds it."""
-    from kb.serving import worker_app
+    from kb.api.app import create_app
 
-    return worker_app()
+    return create_app(Settings.from_env())
 
 
 def naive() -> Starlette:

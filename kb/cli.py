@@ -274,7 +274,7 @@ def serve(
 
     from kb.api.app import create_app
     from kb.ingest import seed_corpus
-    from kb.serving import default_workers, freeze_startup_objects, serve_workers
+    from kb.serving import default_workers, serve_workers
 
     settings = _settings()
     n = default_workers() if workers is None else workers
@@ -295,7 +295,6 @@ def serve(
                 return
             config = uvicorn.Config(create_app(settings, store=store), host=host, port=port,
                                     log_level="info", lifespan="on")
-            freeze_startup_objects()
             await uvicorn.Server(config).serve()
 
     # uvicorn re-raises the Ctrl-C or SIGTERM it handled once it has shut down: a clean stop.

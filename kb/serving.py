@@ -17,7 +17,6 @@ stops the embedded server if the parent started it (and leaves alone one that ra
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -54,19 +53,7 @@ def worker_app() -> Starlette:
     from kb.api.app import create_app
 
     _die_with_parent()
-    app = create_app(Settings.from_env())
-    freeze_startup_objects()
-    return app
-
-
-def freeze_startup_objects() -> None:
-    """Move what start-up built (the modules, the schema and its types) out of the cyclic
-    garbage collector's reach, once the app is built and before it serves. A large answer
-    allocates enough objects to trigger collections over and over, and each older-generation
-    one walked every start-up object again; frozen, they are never scanned (they live as long
-    as the process anyway)."""
-    gc.collect()
-    gc.freeze()
+    return create_app(Settings.from_env())
 
 
 def _die_with_parent() -> None:

@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -127,15 +126,3 @@ def test_workers_die_with_a_killed_kb_serve(tmp_path: Path) -> None:
     finally:
         EmbeddedServer(data).kill()  # the store a killed command could not stop
 
-
-def test_a_worker_app_freezes_what_start_up_built(tmp_path: Path) -> None:
-    """Each worker's app moves its start-up objects out of the cyclic collector's scans before
-    it serves (`kb.serving.freeze_startup_objects`); nothing is frozen before."""
-    code = ("import gc; before = gc.get_freeze_count(); from kb.serving import worker_app; "
-            "worker_app(); print(before, gc.get_freeze_count())")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "KB_DATA_DIR": str(tmp_path)},
-                         check=True).stdout.split()
-    before, after = int(out[0]), int(out[1])
-    assert before == 0
-    assert after > 10_000  # the modules, the schema and its types
