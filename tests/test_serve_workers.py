@@ -125,4 +125,3 @@ def test_workers_die_with_a_killed_kb_serve(tmp_path: Path) -> None:
         assert all(wait_gone(w, timeout=30) for w in workers), "a worker outlived kb serve"
     finally:
         EmbeddedServer(data).kill()  # the store a killed command could not stop
-
