@@ -64,7 +64,7 @@ def test_every_imported_distribution_is_declared() -> None:
 @pytest.mark.parametrize("lock", ["runtime.lock", "dev.lock"])
 def test_lock_files_pin_every_declared_package_with_hashes(lock: str) -> None:
     text = (ROOT / "requirements" / lock).read_text()
-    pinned = {canonicalize_name(line.split("==")[0]) for line in text.splitlines()
+    pinned = {canonicalize_name(line.split("==")[0].split("[")[0]) for line in text.splitlines()
               if line and not line[0].isspace() and "==" in line and not line.startswith("#")}
     reqs = declared_requirements() + (declared_requirements("dev") if lock == "dev.lock" else [])
     missing = {canonicalize_name(r.name) for r in reqs} - pinned
