@@ -9,17 +9,20 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from test_reliability_documents import assert_same_graph, dump, make_corpus
 from typer.testing import CliRunner
 
 from kb.cli import app
-from kb.store.base import StoreUnavailable
+from kb.store.base import StoreTimeout, StoreUnavailable
 from kb.store.embedded import EmbeddedServer
+from kb.store.falkordb import FalkorDBStore
 
 KB = shutil.which("kb") or str(Path(sys.executable).with_name("kb"))
 runner = CliRunner()
@@ -199,14 +202,6 @@ client BUSY without running its command, as it does while it prepares a fork."""
 
 
 async def test_a_busy_server_is_waited_for_then_a_timeout_never_an_error(tmp_path: Path) -> None:
-    import asyncio
-    import threading
-
-    import redis
-
-    from kb.store.base import StoreTimeout
-    from kb.store.falkordb import FalkorDBStore
-
     store = FalkorDBStore(tmp_path, graph="busy", timeout=1.0)
     await store.connect()
     sock, password = EmbeddedServer(tmp_path).ensure_running()
@@ -236,7 +231,6 @@ async def test_a_busy_server_is_waited_for_then_a_timeout_never_an_error(tmp_pat
         with pytest.raises(StoreTimeout, match="busy"):
             await store.write("CREATE (:Actor {id: 'actor:b'})")
         thread.join()
-        await asyncio.sleep(0)
         assert await store.read("MATCH (a:Actor) RETURN a.id AS id ORDER BY id") == [
             {"id": "actor:a"}]  # the refused write did not run
     finally:
