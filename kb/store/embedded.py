@@ -194,7 +194,9 @@ class EmbeddedServer:
         try:
             root.mkdir(parents=True, exist_ok=True)
             os.chmod(root, 0o700)
-            probe = root / ".write-probe"
+            # a name of its own: commands starting at once on one directory would otherwise
+            # delete each other's probe and find the directory unusable
+            probe = root / f".write-probe-{os.getpid()}-{secrets.token_hex(4)}"
             probe.write_bytes(b"ok")
             probe.unlink()
         except OSError as exc:
